@@ -1,0 +1,103 @@
+import "reflect-metadata"
+import { DataSource, type DataSourceOptions } from "typeorm"
+import { MIGRATIONS } from "../migrations"
+import { dataSourceOptionsFromEnv, loadEnv, type Env } from "./data-source-options"
+import { ENTITIES } from "./entities"
+import { adaptPortableColumns } from "./internal/portable-types"
+import { TimestampSubscriber } from "./internal/timestamp-subscriber"
+import { ConcreteNamingStrategy } from "./naming-strategy"
+
+type EntityList = NonNullable<DataSourceOptions["entities"]>
+type MigrationList = NonNullable<DataSourceOptions["migrations"]>
+
+/** What `createDataSource` adds to, or changes in, the options built from the environment. */
+export type DataSourceExtra = {
+  /** Entities of your own, added to the built-in ones. */
+  readonly entities?: EntityList
+  /** Migrations of your own, run after the built-in ones. */
+  readonly migrations?: MigrationList
+  /** The variables to read instead of `process.env` and `.env`. */
+  readonly env?: Env
+} & Omit<Partial<DataSourceOptions>, "entities" | "migrations">
+
+// Portable column types depend on the driver, which is only known here: right after TypeORM has
+// built (and validated) the metadata, before anything reads it.
+class ConcreteDataSource extends DataSource {
+  protected override async buildMetadatas(): Promise<void> {
+    await super.buildMetadatas()
+    adaptPortableColumns(this)
+  }
+}
+
+function toArray<T>(list: readonly T[] | Record<string, T> | undefined): T[] {
+  if (!list) return []
+  return Array.isArray(list) ? [...(list as readonly T[])] : Object.values(list)
+}
+
+/**
+ * A new, not yet initialized DataSource for the database the environment names (`DB_*`,
+ * `DATABASE_URL`, `.env`; none set: the local SQLite file `sql_app.db`), with every built-in entity
+ * and migration. `extra` adds entities and migrations of your own or overrides any option.
+ *
+ * @throws ConfigurationError when the environment does not describe a usable database.
+ *
+ * @example
+ * const dataSource = createDataSource({ entities: [MyModel] })
+ * await dataSource.initialize()
+ * await dataSource.runMigrations()
+ */
+export function createDataSource(extra: DataSourceExtra = {}): DataSource {
+  const { entities, migrations, env, ...overrides } = extra
+  const base = dataSourceOptionsFromEnv(env ?? loadEnv())
+  const options = {
+    ...base,
+    namingStrategy: new ConcreteNamingStrategy(),
+    migrationsTableName: "migrations",
+    ...overrides,
+    entities: [...ENTITIES, ...toArray(entities as EntityList)],
+    migrations: [...MIGRATIONS, ...toArray(migrations as MigrationList)],
+    subscribers: [TimestampSubscriber, ...toArray(overrides.subscribers as MigrationList)],
+    synchronize: false,
+  } as DataSourceOptions
+  return new ConcreteDataSource(options)
+}
+
+let shared: Promise<DataSource> | undefined
+
+/**
+ * The data source every `new Session()` uses by default: built from the environment on first
+ * call, initialized once, with pending migrations applied, then shared. A failed attempt (a
+ * database that is down, say) is not cached: the next call tries again.
+ *
+ * @example
+ * const dataSource = await getDataSource()
+ * console.log(dataSource.options.type)
+ */
+export function getDataSource(): Promise<DataSource> {
+  shared ??= openDataSource().catch((error: unknown) => {
+    shared = undefined
+    throw error
+  })
+  return shared
+}
+
+/** Closes the shared data source, if one was opened; the next `getDataSource()` opens a new one. */
+export async function closeDataSource(): Promise<void> {
+  const current = shared
+  shared = undefined
+  if (!current) return
+  const dataSource = await current.catch(() => undefined)
+  if (dataSource?.isInitialized) await dataSource.destroy()
+}
+
+async function openDataSource(): Promise<DataSource> {
+  const dataSource = createDataSource()
+  await dataSource.initialize()
+  try {
+    await dataSource.runMigrations({ transaction: "each" })
+  } catch (error) {
+    await dataSource.destroy()
+    throw error
+  }
+  return dataSource
+}

@@ -1,0 +1,108 @@
+/**
+ * Every error concrete-db throws extends `ConcreteDbError`; the driver's own error, when there is
+ * one, is kept as `cause`.
+ *
+ * @example
+ * try {
+ *   await session.commit()
+ * } catch (error) {
+ *   if (error instanceof UniqueViolationError) console.log(error.table, error.constraint)
+ *   else throw error
+ * }
+ */
+export class ConcreteDbError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/**
+ * The environment (or the options given) does not describe a usable database. `problems` lists
+ * every problem found, each also part of the message; a password is never part of either.
+ */
+export class ConfigurationError extends ConcreteDbError {
+  readonly problems: readonly string[]
+
+  constructor(problems: readonly string[], options?: { cause?: unknown }) {
+    super(
+      problems.length === 1
+        ? `Invalid database configuration: ${problems[0]}`
+        : `Invalid database configuration: ${problems.join("; ")}`,
+      options,
+    )
+    this.problems = problems
+  }
+}
+
+/** One property of an input that failed validation, and why. */
+export interface ValidationIssue {
+  /** `Entity.property` path, e.g. `UserCreate.email` or `MessageCreate.content`. */
+  readonly property: string
+  /** What is wrong with it, one reason per entry. */
+  readonly reasons: readonly string[]
+}
+
+/**
+ * Input was rejected before anything was written. `issues` names every bad property and why.
+ */
+export class ValidationError extends ConcreteDbError {
+  readonly issues: readonly ValidationIssue[]
+
+  constructor(issues: readonly ValidationIssue[], options?: { cause?: unknown }) {
+    const detail = issues.map((issue) => `${issue.property} ${issue.reasons.join(", ")}`).join("; ")
+    super(`Invalid input: ${detail}.`, options)
+    this.issues = issues
+  }
+}
+
+/** Where in the schema a constraint violation happened, as far as the database said. */
+export interface ConstraintLocation {
+  readonly table?: string | undefined
+  readonly constraint?: string | undefined
+  readonly columns?: readonly string[] | undefined
+}
+
+/**
+ * The database refused a write because of a constraint. The subclasses say which kind; the
+ * transaction it happened in has been rolled back.
+ */
+export class ConstraintViolationError extends ConcreteDbError {
+  readonly table: string | undefined
+  readonly constraint: string | undefined
+  readonly columns: readonly string[] | undefined
+
+  constructor(message: string, location: ConstraintLocation, options?: { cause?: unknown }) {
+    super(message, options)
+    this.table = location.table
+    this.constraint = location.constraint
+    this.columns = location.columns
+  }
+}
+
+/** A row would duplicate a unique key (an email, a name within its orchestrator, …). */
+export class UniqueViolationError extends ConstraintViolationError {}
+
+/** A row refers to a row that does not exist, or a referenced row is still in use. */
+export class ForeignKeyViolationError extends ConstraintViolationError {}
+
+/** A CHECK constraint failed (for example a message with both or neither sender). */
+export class CheckViolationError extends ConstraintViolationError {}
+
+/** A required column was left empty. */
+export class NotNullViolationError extends ConstraintViolationError {}
+
+/**
+ * The database could not be reached, or the connection broke. Names host and port, never the
+ * password.
+ */
+export class ConnectionError extends ConcreteDbError {}
+
+/** A database error that is none of the above; the driver's error is the `cause`. */
+export class QueryError extends ConcreteDbError {}
+
+/**
+ * A session was used in a state that does not allow it: after `close()`, or after a failed flush
+ * before `rollback()`.
+ */
+export class SessionStateError extends ConcreteDbError {}

@@ -1,0 +1,200 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { ConfigurationError, dataSourceOptionsFromEnv, describeTarget, loadEnv } from "../src"
+
+const SERVER = {
+  DB_USERNAME: "app",
+  DB_PASSWORD: "s3cret-pa55",
+  DB_HOST: "db.internal",
+  DB_PORT: "5432",
+  DB_DATABASE: "concrete",
+}
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    dataSourceOptionsFromEnv(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError)
+    const message = (error as Error).message
+    expect(message).not.toContain("s3cret-pa55")
+    return (error as ConfigurationError).problems
+  }
+  throw new Error("expected a ConfigurationError")
+}
+
+describe("dataSourceOptionsFromEnv", () => {
+  it("uses the local SQLite file sql_app.db in WAL mode when nothing is set", () => {
+    const options = dataSourceOptionsFromEnv({})
+    expect(options).toMatchObject({
+      type: "better-sqlite3",
+      database: "sql_app.db",
+      enableWAL: true,
+    })
+    expect(options).toHaveProperty("timeout", 5000)
+  })
+
+  it.each([
+    ["postgresql+psycopg", "postgres"],
+    ["postgresql+psycopg2", "postgres"],
+    ["postgresql+asyncpg", "postgres"],
+    ["postgresql", "postgres"],
+    ["postgres", "postgres"],
+    ["POSTGRESQL", "postgres"],
+    ["mysql+pymysql", "mysql"],
+    ["mysql", "mysql"],
+    ["mariadb", "mariadb"],
+    ["mariadb+mariadbconnector", "mariadb"],
+  ])("maps DB_DRIVER=%s to TypeORM's %s with every connection setting", (driver, type) => {
+    const options = dataSourceOptionsFromEnv({ ...SERVER, DB_DRIVER: driver })
+    expect(options).toMatchObject({
+      type,
+      host: "db.internal",
+      port: 5432,
+      username: "app",
+      password: "s3cret-pa55",
+      database: "concrete",
+    })
+  })
+
+  it.each(["sqlite", "sqlite3", "better-sqlite3", "sqlite+pysqlite"])(
+    "maps DB_DRIVER=%s to better-sqlite3 with only DB_DATABASE",
+    (driver) => {
+      const options = dataSourceOptionsFromEnv({ DB_DRIVER: driver, DB_DATABASE: "/tmp/app.db" })
+      expect(options).toMatchObject({
+        type: "better-sqlite3",
+        database: "/tmp/app.db",
+        enableWAL: true,
+      })
+    },
+  )
+
+  it("takes an empty DB_PASSWORD as an empty password, as for a local MariaDB root", () => {
+    const options = dataSourceOptionsFromEnv({ ...SERVER, DB_DRIVER: "mariadb", DB_PASSWORD: "" })
+    expect(options).toMatchObject({ type: "mariadb", password: "" })
+  })
+
+  it("stores dates in UTC on MySQL-family databases", () => {
+    expect(dataSourceOptionsFromEnv({ ...SERVER, DB_DRIVER: "mysql" })).toMatchObject({
+      timezone: "Z",
+    })
+  })
+
+  it("sets SQLite synchronous=FULL by default and NORMAL on request", () => {
+    const pragmas = (env: Record<string, string>): string[] => {
+      const options = dataSourceOptionsFromEnv(env) as { prepareDatabase?: (db: unknown) => void }
+      const seen: string[] = []
+      options.prepareDatabase?.({ pragma: (source: string) => seen.push(source) })
+      return seen
+    }
+    expect(pragmas({})).toEqual(["synchronous = FULL"])
+    expect(pragmas({ DB_SQLITE_SYNCHRONOUS: "normal" })).toEqual(["synchronous = NORMAL"])
+  })
+
+  it("reads pool size and connect timeout", () => {
+    const options = dataSourceOptionsFromEnv({
+      ...SERVER,
+      DB_DRIVER: "postgresql",
+      DB_POOL_SIZE: "3",
+      DB_CONNECT_TIMEOUT_MS: "1500",
+    })
+    expect(options).toMatchObject({ poolSize: 3, connectTimeoutMS: 1500 })
+  })
+
+  it("accepts DATABASE_URL instead of DB_* variables", () => {
+    expect(
+      dataSourceOptionsFromEnv({
+        DATABASE_URL: "postgresql://app:p%40ss@db:6543/concrete?sslmode=require",
+      }),
+    ).toMatchObject({
+      type: "postgres",
+      host: "db",
+      port: 6543,
+      username: "app",
+      password: "p@ss",
+      database: "concrete",
+      ssl: true,
+    })
+    expect(dataSourceOptionsFromEnv({ DATABASE_URL: "mysql://root@localhost/app" })).toMatchObject({
+      type: "mysql",
+      port: 3306,
+      database: "app",
+    })
+    expect(dataSourceOptionsFromEnv({ DATABASE_URL: "sqlite:///data/app.db" })).toMatchObject({
+      type: "better-sqlite3",
+      database: "data/app.db",
+    })
+    expect(dataSourceOptionsFromEnv({ DATABASE_URL: "sqlite:////var/app.db" })).toMatchObject({
+      database: "/var/app.db",
+    })
+  })
+
+  it("names every missing variable when a server driver is only partly configured", () => {
+    const problems = problemsOf({ DB_DRIVER: "postgresql+psycopg", DB_HOST: "db" })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain("DB_USERNAME, DB_PASSWORD, DB_PORT, DB_DATABASE are not set")
+  })
+
+  it("asks for DB_DRIVER when other variables are set without it", () => {
+    expect(problemsOf({ ...SERVER })[0]).toMatch(/DB_DRIVER is not set/)
+  })
+
+  it("rejects an unknown driver and names it", () => {
+    expect(problemsOf({ ...SERVER, DB_DRIVER: "oracle+cx" })[0]).toMatch(
+      /"oracle\+cx" is not a known driver/,
+    )
+  })
+
+  it.each(["abc", "0", "70000", "54.3", "-1"])("rejects the port %s", (port) => {
+    expect(problemsOf({ ...SERVER, DB_DRIVER: "postgresql", DB_PORT: port })[0]).toContain(
+      `DB_PORT must be a port number from 1 to 65535, not "${port}"`,
+    )
+  })
+
+  it("reports every problem at once", () => {
+    const problems = problemsOf({
+      DB_DRIVER: "postgresql",
+      DB_PORT: "nope",
+      DB_PASSWORD: "s3cret-pa55",
+      DB_SQLITE_SYNCHRONOUS: "OFF",
+    })
+    expect(problems.length).toBe(3)
+  })
+
+  it("requires DB_DATABASE for SQLite", () => {
+    expect(problemsOf({ DB_DRIVER: "sqlite" })[0]).toMatch(/DB_DATABASE/)
+  })
+
+  it("refuses DATABASE_URL together with DB_* variables, and a URL of an unknown scheme", () => {
+    expect(
+      problemsOf({ DATABASE_URL: "postgres://a@b/c", DB_DRIVER: "sqlite", DB_DATABASE: "x.db" })[0],
+    ).toMatch(/both set/)
+    expect(problemsOf({ DATABASE_URL: "oracle://a:s3cret-pa55@b/c" })[0]).toMatch(
+      /unknown scheme "oracle"/,
+    )
+  })
+
+  it("never puts the password in an error, even a URL's", () => {
+    const problems = problemsOf({ DATABASE_URL: "postgres://app:s3cret-pa55@db:99999/x" })
+    expect(problems.join(" ")).not.toContain("s3cret-pa55")
+  })
+})
+
+describe("describeTarget", () => {
+  it("masks the password", () => {
+    const target = describeTarget(dataSourceOptionsFromEnv({ ...SERVER, DB_DRIVER: "postgresql" }))
+    expect(target).toBe("postgres://app:***@db.internal:5432/concrete")
+  })
+})
+
+describe("loadEnv", () => {
+  it("reads .env under the process environment", () => {
+    const dir = mkdtempSync(join(tmpdir(), "concrete-env-"))
+    writeFileSync(join(dir, ".env"), "DB_DRIVER=sqlite\nDB_DATABASE=from-file.db\n")
+    expect(loadEnv(dir, {})).toMatchObject({ DB_DRIVER: "sqlite", DB_DATABASE: "from-file.db" })
+    expect(loadEnv(dir, { DB_DATABASE: "from-env.db" })).toMatchObject({
+      DB_DATABASE: "from-env.db",
+    })
+    expect(loadEnv(join(dir, "missing"), { A: "1" })).toEqual({ A: "1" })
+  })
+})

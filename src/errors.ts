@@ -106,3 +106,6 @@ export class QueryError extends ConcreteDbError {}
  * before `rollback()`.
  */
 export class SessionStateError extends ConcreteDbError {}
+
+/** A row the caller relies on does not exist (for example `session.refresh` of a deleted row). */
+export class NotFoundError extends ConcreteDbError {}

@@ -14,7 +14,10 @@ export {
   ConnectionError,
   QueryError,
   SessionStateError,
+  NotFoundError,
 } from "./errors"
+
+export { Session, withSession, withTransaction, type SessionOptions } from "./session"
 
 export { uuidv7, isUuid, uuidv7Timestamp } from "./uuid"
 

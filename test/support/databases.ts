@@ -87,6 +87,11 @@ export interface EachDatabaseOptions {
   readonly migrate?: boolean
   /** Restrict the suite to these kinds. */
   readonly only?: readonly DatabaseKind[]
+  /**
+   * After migrating, create what the test's own entities need, as a migration generated for
+   * them would (the schema builder's pending statements).
+   */
+  readonly createTestTables?: boolean
 }
 
 /**
@@ -127,6 +132,11 @@ export function describeEachDatabase(
         const dataSource = createDataSource({ ...options.extra, env })
         await dataSource.initialize()
         if (options.migrate !== false) await dataSource.runMigrations({ transaction: "each" })
+        if (options.createTestTables) {
+          const pending = await dataSource.driver.createSchemaBuilder().log()
+          for (const query of pending.upQueries)
+            await dataSource.query(query.query, query.parameters)
+        }
         current = {
           kind,
           env,

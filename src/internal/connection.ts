@@ -1,0 +1,263 @@
+import type { Database, Statement } from "better-sqlite3"
+import type { DataSource, QueryRunner } from "typeorm"
+import { describeTarget } from "../data-source-options"
+import { ConnectionError } from "../errors"
+import { AsyncLock } from "./async-lock"
+import type { Dialect } from "./dialect"
+
+/**
+ * One open transaction on one connection, as the session's unit of work needs it: writes that
+ * return the affected row count and reads that return rows as arrays. Below TypeORM's query
+ * runner on purpose: the session writes its own SQL and needs neither TypeORM's result objects
+ * nor its per-query event hooks. The query runner stays in step (it knows a transaction is
+ * open), so `session.manager` works inside the same transaction.
+ */
+export interface Transaction {
+  readonly queryRunner: QueryRunner
+  run(sql: string, params: readonly unknown[]): Promise<number>
+  rows(sql: string, params: readonly unknown[]): Promise<unknown[][]>
+  commit(): Promise<void>
+  rollback(): Promise<void>
+  /** Gives the connection back. A `broken` connection is discarded instead of pooled. */
+  release(broken?: boolean): Promise<void>
+}
+
+export interface OpenOptions {
+  /** SQLite: how long to wait for the sessions ahead of this one. */
+  readonly lockTimeoutMs: number
+}
+
+export function openTransaction(
+  dataSource: DataSource,
+  dialect: Dialect,
+  options: OpenOptions,
+): Promise<Transaction> {
+  if (dialect.kind === "sqlite") return openSqlite(dataSource, options)
+  return openPooled(dataSource, dialect)
+}
+
+function logQuery(dataSource: DataSource, sql: string, params: readonly unknown[]): void {
+  if (dataSource.options.logging) dataSource.logger.logQuery(sql, params as unknown[])
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQLite: one connection per data source (TypeORM shares one query runner), so sessions take
+// turns through a FIFO lock held from BEGIN to COMMIT/ROLLBACK. Statements are prepared once.
+
+const STATEMENT_CACHE_SIZE = 500
+
+interface SqliteState {
+  readonly lock: AsyncLock
+  readonly statements: Map<string, Statement>
+  readonly rawStatements: Map<string, Statement>
+}
+
+const sqliteStates = new WeakMap<DataSource, SqliteState>()
+
+function sqliteState(dataSource: DataSource): SqliteState {
+  let state = sqliteStates.get(dataSource)
+  if (!state) {
+    state = { lock: new AsyncLock(), statements: new Map(), rawStatements: new Map() }
+    sqliteStates.set(dataSource, state)
+  }
+  return state
+}
+
+/** Whether a session holds the SQLite connection of this data source right now. */
+export function isSqliteBusy(dataSource: DataSource): boolean {
+  return sqliteStates.get(dataSource)?.lock.isHeld ?? false
+}
+
+function prepare(
+  db: Database,
+  cache: Map<string, Statement>,
+  sql: string,
+  raw: boolean,
+): Statement {
+  let statement = cache.get(sql)
+  if (statement) return statement
+  statement = db.prepare(sql)
+  if (raw) statement.raw(true)
+  if (cache.size >= STATEMENT_CACHE_SIZE) {
+    const oldest = cache.keys().next().value
+    if (oldest !== undefined) cache.delete(oldest)
+  }
+  cache.set(sql, statement)
+  return statement
+}
+
+// TypeORM keeps these on the query runner; `transactionDepth` is protected, so it is reached
+// through this view. With both set, `manager.save()` inside the session joins the transaction
+// and `manager.transaction()` nests with a savepoint instead of starting a second one.
+interface TransactionFlags {
+  isTransactionActive: boolean
+  transactionDepth: number
+}
+
+async function openSqlite(dataSource: DataSource, options: OpenOptions): Promise<Transaction> {
+  const state = sqliteState(dataSource)
+  const unlock = await state.lock.acquire(
+    options.lockTimeoutMs,
+    () =>
+      new ConnectionError(
+        `Waited ${options.lockTimeoutMs} ms for other sessions on ${describeTarget(dataSource.options)}; close or commit every session you open, and do not open a second session inside a first one on SQLite.`,
+      ),
+  )
+  const db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection
+  const queryRunner = dataSource.createQueryRunner()
+  const flags = queryRunner as unknown as TransactionFlags
+  try {
+    prepare(db, state.statements, "BEGIN IMMEDIATE", false).run()
+  } catch (error) {
+    unlock()
+    throw error
+  }
+  flags.isTransactionActive = true
+  flags.transactionDepth = 1
+
+  let open = true
+  const end = (sql: "COMMIT" | "ROLLBACK"): void => {
+    if (!open) return
+    logQuery(dataSource, sql, [])
+    // A failed statement can make SQLite roll back on its own; then there is nothing to end.
+    if (db.inTransaction) prepare(db, state.statements, sql, false).run()
+    open = false
+    flags.isTransactionActive = false
+    flags.transactionDepth = 0
+  }
+  return {
+    queryRunner,
+    run(sql, params) {
+      logQuery(dataSource, sql, params)
+      return Promise.resolve(prepare(db, state.statements, sql, false).run(...params).changes)
+    },
+    rows(sql, params) {
+      logQuery(dataSource, sql, params)
+      return Promise.resolve(
+        prepare(db, state.rawStatements, sql, true).all(...params) as unknown[][],
+      )
+    },
+    commit() {
+      end("COMMIT")
+      return Promise.resolve()
+    },
+    rollback() {
+      end("ROLLBACK")
+      return Promise.resolve()
+    },
+    release() {
+      try {
+        end("ROLLBACK")
+      } finally {
+        flags.isTransactionActive = false
+        flags.transactionDepth = 0
+        unlock()
+      }
+      return Promise.resolve()
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL and MySQL/MariaDB: a pooled connection per session, the transaction through the
+// query runner (so TypeORM's state is right), statements straight on the driver's client.
+
+interface PgClient {
+  query(config: { text: string; values: readonly unknown[]; rowMode?: "array" }): Promise<{
+    rowCount: number | null
+    rows: unknown[][]
+  }>
+}
+
+interface MysqlConnection {
+  query(
+    options: { sql: string; values: readonly unknown[]; rowsAsArray?: boolean },
+    callback: (error: Error | null, result: unknown) => void,
+  ): void
+  destroy(): void
+}
+
+async function openPooled(dataSource: DataSource, dialect: Dialect): Promise<Transaction> {
+  const queryRunner = dataSource.createQueryRunner("master")
+  let client: unknown
+  try {
+    client = await queryRunner.connect()
+    await queryRunner.startTransaction()
+  } catch (error) {
+    await releasePooled(queryRunner, dialect, true)
+    throw error
+  }
+  const execute =
+    dialect.kind === "postgres"
+      ? pgExecutor(client as PgClient)
+      : mysqlExecutor(client as MysqlConnection)
+  return {
+    queryRunner,
+    async run(sql, params) {
+      logQuery(dataSource, sql, params)
+      return (await execute(sql, params, false)).affected
+    },
+    async rows(sql, params) {
+      logQuery(dataSource, sql, params)
+      return (await execute(sql, params, true)).rows
+    },
+    async commit() {
+      await queryRunner.commitTransaction()
+    },
+    async rollback() {
+      if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction()
+    },
+    release(broken = false) {
+      return releasePooled(queryRunner, dialect, broken)
+    },
+  }
+}
+
+type Executor = (
+  sql: string,
+  params: readonly unknown[],
+  wantRows: boolean,
+) => Promise<{ affected: number; rows: unknown[][] }>
+
+function pgExecutor(client: PgClient): Executor {
+  return async (sql, params, wantRows) => {
+    const result = await client.query(
+      wantRows ? { text: sql, values: params, rowMode: "array" } : { text: sql, values: params },
+    )
+    return { affected: result.rowCount ?? 0, rows: result.rows }
+  }
+}
+
+function mysqlExecutor(connection: MysqlConnection): Executor {
+  return (sql, params, wantRows) =>
+    new Promise((resolve, reject) => {
+      connection.query({ sql, values: params, rowsAsArray: wantRows }, (error, result) => {
+        if (error) reject(error)
+        else if (wantRows) resolve({ affected: 0, rows: result as unknown[][] })
+        else
+          resolve({ affected: (result as { affectedRows?: number }).affectedRows ?? 0, rows: [] })
+      })
+    })
+}
+
+async function releasePooled(
+  queryRunner: QueryRunner,
+  dialect: Dialect,
+  broken: boolean,
+): Promise<void> {
+  if (queryRunner.isReleased) return
+  if (!broken) {
+    await queryRunner.release()
+    return
+  }
+  // A connection that failed mid-transaction must not go back to the pool.
+  if (dialect.kind === "postgres") {
+    const pg = queryRunner as unknown as { releasePostgresConnection(error?: Error): Promise<void> }
+    await pg.releasePostgresConnection(new Error("connection discarded after a failure"))
+    return
+  }
+  const connection = (queryRunner as unknown as { databaseConnection?: MysqlConnection })
+    .databaseConnection
+  if (connection) connection.destroy()
+  ;(queryRunner as unknown as { isReleased: boolean }).isReleased = true
+}

@@ -1,0 +1,464 @@
+import type { DataSource, EntityMetadata } from "typeorm"
+import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata"
+import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
+import { MetadataEntity } from "../mixins/metadata-entity"
+import { uuidv7 } from "../uuid"
+import type { Dialect } from "./dialect"
+
+/** How one column's value travels between an entity and the database. */
+export interface ColumnPlan {
+  readonly index: number
+  readonly column: ColumnMetadata
+  /** The entity property holding the value; undefined for a join column with no property. */
+  readonly property: string | undefined
+  /** The escaped column name. */
+  readonly sqlName: string
+  /** The owning relation (many-to-one, one-to-one owner) whose join column this is. */
+  readonly relation: RelationMetadata | undefined
+  /** The property of the related entity the column refers to (usually `id`). */
+  readonly referencedProperty: string | undefined
+  readonly isPrimary: boolean
+  /** Stamped by the session: on insert (`create`), or on insert and every update (`update`). */
+  readonly stamp: "create" | "update" | undefined
+  /** Left out of an INSERT when the value is undefined, so the database default applies. */
+  readonly hasDatabaseDefault: boolean
+  /** A primary key the application may generate (uuid) when none was given. */
+  readonly generateUuid: boolean
+  readonly toDatabase: (value: unknown) => unknown
+  readonly fromDatabase: (value: unknown) => unknown
+  /** A comparable copy of a value: unaffected by later changes to a Date or an object in place. */
+  readonly snapshot: (value: unknown) => unknown
+  /** The value a snapshot was taken of. */
+  readonly restore: (snapshot: unknown) => unknown
+}
+
+/** The link rows of a many-to-many relation, seen from one side. */
+export interface LinkPlan {
+  readonly relation: RelationMetadata
+  readonly junction: EntityMetadata
+  readonly table: string
+  /** The junction column holding this side's id, and the one holding the other side's. */
+  readonly ownColumn: string
+  readonly otherColumn: string
+  /** The junction's column order, and where this side and the other side go in it. */
+  readonly ownFirst: boolean
+  readonly otherMetadata: EntityMetadata
+}
+
+/**
+ * Everything the session needs to write and read rows of one entity, computed once per
+ * metadata: column conversions, the SQL of inserts by row count, of updates by changed columns,
+ * and a hydrator.
+ */
+export class EntityPlan {
+  readonly table: string
+  readonly columns: readonly ColumnPlan[]
+  readonly primary: readonly ColumnPlan[]
+  /** Relations that can reach other entities (for cascading `add`). */
+  readonly relations: readonly RelationMetadata[]
+  readonly links: readonly LinkPlan[]
+  /** An id the database generates (auto-increment): such rows go through TypeORM's insert. */
+  readonly needsDatabaseIds: boolean
+  readonly selectList: string
+  private readonly sqlCache = new Map<string, string>()
+
+  constructor(
+    readonly metadata: EntityMetadata,
+    readonly dialect: Dialect,
+    dataSource: DataSource,
+  ) {
+    this.table = metadata.tablePath
+      .split(".")
+      .map((part) => dialect.escape(part))
+      .join(".")
+    const target = metadata.target
+    const isMetadataEntity =
+      typeof target === "function" && (target.prototype as object) instanceof MetadataEntity
+    const embedded = metadata.columns.find((column) => column.embeddedMetadata)
+    if (embedded) {
+      throw new TypeError(
+        `${metadata.name}.${embedded.propertyPath}: embedded columns are not supported by the session; use session.manager for this entity`,
+      )
+    }
+    this.columns = metadata.columns
+      .filter((column) => !column.isVirtualProperty)
+      .map((column, index) => planColumn(column, index, dialect, dataSource, isMetadataEntity))
+    this.primary = this.columns.filter((column) => column.isPrimary)
+    this.needsDatabaseIds = metadata.columns.some(
+      (column) => column.isGenerated && column.generationStrategy !== "uuid",
+    )
+    this.relations = metadata.relations.filter((relation) => !relation.isLazy)
+    this.links = metadata.manyToManyRelations
+      .filter((relation) => !relation.isLazy && relation.junctionEntityMetadata)
+      .map((relation) => planLink(relation, dialect))
+    this.selectList = this.columns.map((column) => column.sqlName).join(", ")
+  }
+
+  /** `INSERT INTO t (…) VALUES (…), (…)` for `rowCount` rows of the given columns. */
+  insertSql(columns: readonly ColumnPlan[], rowCount: number, key: string): string {
+    const cacheKey = `i:${key}:${rowCount}`
+    let sql = this.sqlCache.get(cacheKey)
+    if (sql) return sql
+    const names = columns.map((column) => column.sqlName).join(", ")
+    const rows: string[] = []
+    let parameter = 0
+    for (let row = 0; row < rowCount; row += 1) {
+      const slots = columns.map(() => this.dialect.placeholder(++parameter))
+      rows.push(`(${slots.join(", ")})`)
+    }
+    sql = `INSERT INTO ${this.table} (${names}) VALUES ${rows.join(", ")}`
+    this.remember(cacheKey, sql)
+    return sql
+  }
+
+  /** `UPDATE t SET a = ?, b = ? WHERE id = ?` for the given changed columns. */
+  updateSql(columns: readonly ColumnPlan[], key: string): string {
+    const cacheKey = `u:${key}`
+    let sql = this.sqlCache.get(cacheKey)
+    if (sql) return sql
+    let parameter = 0
+    const sets = columns.map(
+      (column) => `${column.sqlName} = ${this.dialect.placeholder(++parameter)}`,
+    )
+    const where = this.primary.map(
+      (column) => `${column.sqlName} = ${this.dialect.placeholder(++parameter)}`,
+    )
+    sql = `UPDATE ${this.table} SET ${sets.join(", ")} WHERE ${where.join(" AND ")}`
+    this.remember(cacheKey, sql)
+    return sql
+  }
+
+  /** `DELETE FROM t WHERE id IN (…)` for `rowCount` rows. */
+  deleteSql(rowCount: number): string {
+    const cacheKey = `d:${rowCount}`
+    let sql = this.sqlCache.get(cacheKey)
+    if (sql) return sql
+    let parameter = 0
+    if (this.primary.length === 1) {
+      const slots = Array.from({ length: rowCount }, () => this.dialect.placeholder(++parameter))
+      sql = `DELETE FROM ${this.table} WHERE ${this.primary[0]!.sqlName} IN (${slots.join(", ")})`
+    } else {
+      const rows = Array.from(
+        { length: rowCount },
+        () =>
+          `(${this.primary
+            .map((column) => `${column.sqlName} = ${this.dialect.placeholder(++parameter)}`)
+            .join(" AND ")})`,
+      )
+      sql = `DELETE FROM ${this.table} WHERE ${rows.join(" OR ")}`
+    }
+    this.remember(cacheKey, sql)
+    return sql
+  }
+
+  /** `SELECT <all columns> FROM t WHERE id = ?`. */
+  selectByIdSql(): string {
+    const cacheKey = "s:id"
+    let sql = this.sqlCache.get(cacheKey)
+    if (sql) return sql
+    let parameter = 0
+    const where = this.primary.map(
+      (column) => `${column.sqlName} = ${this.dialect.placeholder(++parameter)}`,
+    )
+    sql = `SELECT ${this.selectList} FROM ${this.table} WHERE ${where.join(" AND ")}`
+    this.remember(cacheKey, sql)
+    return sql
+  }
+
+  /** Caches any SQL this plan's callers build (finds of a given shape, say). */
+  cached(key: string, build: () => string): string {
+    let sql = this.sqlCache.get(key)
+    if (sql === undefined) {
+      sql = build()
+      this.remember(key, sql)
+    }
+    return sql
+  }
+
+  /** The identity of an entity: its primary key as one string. */
+  identity(entity: object): string | undefined {
+    if (this.primary.length === 1) {
+      const value = readColumn(entity, this.primary[0]!)
+      return value === undefined || value === null ? undefined : keyOf(value)
+    }
+    const parts: string[] = []
+    for (const column of this.primary) {
+      const value = readColumn(entity, column)
+      if (value === undefined || value === null) return undefined
+      parts.push(keyOf(value))
+    }
+    return parts.join("\u0000")
+  }
+
+  /** The identity of a row read from the database. */
+  rowIdentity(row: readonly unknown[]): string {
+    if (this.primary.length === 1) return keyOf(row[this.primary[0]!.index])
+    return this.primary.map((column) => keyOf(row[column.index])).join("\u0000")
+  }
+
+  /** A new instance of the entity from a row in `selectList` order, without its constructor. */
+  hydrate(row: readonly unknown[]): object {
+    const entity = Object.create(
+      (this.metadata.target as Constructor).prototype as object,
+    ) as Record<string, unknown>
+    this.assignRow(entity, row)
+    return entity
+  }
+
+  /** Copies a row's values onto an existing instance. */
+  assignRow(entity: Record<string, unknown>, row: readonly unknown[]): void {
+    for (const column of this.columns) {
+      if (column.property !== undefined) {
+        entity[column.property] = column.fromDatabase(row[column.index])
+      }
+    }
+  }
+
+  /** Gives a primary key the application can generate (uuid) a value, if it has none. */
+  assignGeneratedIds(entity: Record<string, unknown>): void {
+    for (const column of this.primary) {
+      if (column.generateUuid && column.property && entity[column.property] == null) {
+        entity[column.property] = uuidv7()
+      }
+    }
+  }
+
+  private remember(key: string, sql: string): void {
+    // Bounded: insert SQL exists once per row count in use.
+    if (this.sqlCache.size > 2_000) this.sqlCache.clear()
+    this.sqlCache.set(key, sql)
+  }
+}
+
+/** A class, as entity metadata names its target. */
+export type Constructor = abstract new (...args: never[]) => object
+
+/** A primary-key value as a map key: ids are strings or numbers, anything else goes through JSON. */
+export function keyOf(value: unknown): string {
+  if (typeof value === "string") return value
+  if (typeof value === "number" || typeof value === "bigint") return String(value)
+  return JSON.stringify(value)
+}
+
+/**
+ * A column's value as the entity holds it right now. For a join column, a related object that is
+ * set decides; otherwise the foreign-key property does.
+ */
+export function readColumn(entity: object, column: ColumnPlan): unknown {
+  const record = entity as Record<string, unknown>
+  if (column.relation && column.referencedProperty) {
+    const related = record[column.relation.propertyName]
+    if (related !== undefined && related !== null && typeof related === "object") {
+      const id = (related as Record<string, unknown>)[column.referencedProperty]
+      if (id !== undefined) return id
+    }
+    if (related === null && column.property === undefined) return null
+  }
+  return column.property === undefined ? undefined : record[column.property]
+}
+
+const PLAIN_TYPES = new Set<unknown>([
+  "uuid",
+  "varchar",
+  "character varying",
+  "char",
+  "character",
+  "nvarchar",
+  "nchar",
+  "text",
+  "tinytext",
+  "mediumtext",
+  "longtext",
+  "int",
+  "integer",
+  "int4",
+  "smallint",
+  "int2",
+  "double",
+  "double precision",
+  "float",
+  "float8",
+  "float4",
+  "real",
+  String,
+  Number,
+])
+
+const DATE_TYPES = new Set<unknown>([
+  Date,
+  "datetime",
+  "timestamp",
+  "timestamptz",
+  "timestamp with time zone",
+  "timestamp without time zone",
+])
+
+function planColumn(
+  column: ColumnMetadata,
+  index: number,
+  dialect: Dialect,
+  dataSource: DataSource,
+  isMetadataEntity: boolean,
+): ColumnPlan {
+  const driver = dataSource.driver
+  const relation =
+    column.relationMetadata && !column.relationMetadata.isManyToMany
+      ? column.relationMetadata
+      : undefined
+  const property = column.isVirtual ? undefined : column.propertyName
+  const simple = !column.transformer && !column.isArray && !column.embeddedMetadata
+  let toDatabase: (value: unknown) => unknown
+  let fromDatabase: (value: unknown) => unknown
+  let snapshot: (value: unknown) => unknown = snapshotAny
+  let restore: (value: unknown) => unknown = restoreAny
+  if (simple && PLAIN_TYPES.has(column.type)) {
+    toDatabase = (value) => (value === undefined ? null : value)
+    fromDatabase = (value) => value
+    snapshot = (value) => value
+    restore = (value) => value
+  } else if (simple && DATE_TYPES.has(column.type)) {
+    snapshot = (value) => (value instanceof Date ? value.getTime() : value)
+    restore = (value) => (typeof value === "number" ? new Date(value) : value)
+    if (dialect.kind === "sqlite") {
+      toDatabase = (value) => (value instanceof Date ? sqliteDateTime(value) : (value ?? null))
+      fromDatabase = (value) => (typeof value === "string" ? parseSqliteDateTime(value) : value)
+    } else {
+      toDatabase = (value) => (value === undefined ? null : value)
+      fromDatabase = (value) =>
+        value instanceof Date || value === null ? value : driver.prepareHydratedValue(value, column)
+    }
+  } else {
+    toDatabase = (value) =>
+      value === undefined ? null : driver.preparePersistentValue(value, column)
+    fromDatabase = (value) => driver.prepareHydratedValue(value, column)
+  }
+  const declaredBy = column.target
+  const isOwnStamp =
+    isMetadataEntity &&
+    declaredBy === MetadataEntity &&
+    (column.propertyName === "createdAt" || column.propertyName === "updatedAt")
+  let stamp: ColumnPlan["stamp"]
+  if (column.isCreateDate || (isOwnStamp && column.propertyName === "createdAt")) stamp = "create"
+  else if (column.isUpdateDate || (isOwnStamp && column.propertyName === "updatedAt"))
+    stamp = "update"
+  return {
+    index,
+    column,
+    property,
+    sqlName: dialect.escape(column.databaseName),
+    relation,
+    referencedProperty: relation ? column.referencedColumn?.propertyName : undefined,
+    isPrimary: column.isPrimary,
+    stamp,
+    hasDatabaseDefault:
+      column.default !== undefined || (column.isGenerated && column.generationStrategy !== "uuid"),
+    generateUuid:
+      column.isPrimary && (column.type === "uuid" || column.generationStrategy === "uuid"),
+    toDatabase,
+    fromDatabase,
+    snapshot,
+    restore,
+  }
+}
+
+// Anything else (JSON, booleans, buffers, transformed values) is compared through JSON, which
+// also protects the snapshot from changes made to an object in place.
+function snapshotAny(value: unknown): unknown {
+  if (value === null || value === undefined) return value
+  if (value instanceof Date) return { date: value.getTime() }
+  if (typeof value === "object") return { json: JSON.stringify(value) }
+  return value
+}
+
+function restoreAny(value: unknown): unknown {
+  if (value === null || value === undefined || typeof value !== "object") return value
+  const boxed = value as { date?: number; json?: string }
+  if (boxed.date !== undefined) return new Date(boxed.date)
+  return JSON.parse(boxed.json ?? "null") as unknown
+}
+
+/** Whether a value equals its snapshot. `undefined` and `null` count as the same. */
+export function sameAsSnapshot(column: ColumnPlan, value: unknown, snapshot: unknown): boolean {
+  const current = column.snapshot(value)
+  if (current === snapshot) return true
+  if (current == null && snapshot == null) return true
+  if (typeof current === "object" && typeof snapshot === "object") {
+    const a = current as { date?: number; json?: string }
+    const b = snapshot as { date?: number; json?: string }
+    return a.date === b.date && a.json === b.json
+  }
+  return false
+}
+
+function planLink(relation: RelationMetadata, dialect: Dialect): LinkPlan {
+  const junction = relation.junctionEntityMetadata!
+  const ownColumns = relation.isOwning ? junction.ownerColumns : junction.inverseColumns
+  const otherColumns = relation.isOwning ? junction.inverseColumns : junction.ownerColumns
+  if (ownColumns.length !== 1 || otherColumns.length !== 1) {
+    throw new TypeError(
+      `${relation.entityMetadata.name}.${relation.propertyName}: many-to-many relations over composite keys are not supported by the session`,
+    )
+  }
+  const ownColumn = ownColumns[0]!.databaseName
+  const otherColumn = otherColumns[0]!.databaseName
+  const order = junction.columns.map((column) => column.databaseName)
+  return {
+    relation,
+    junction,
+    table: junction.tablePath
+      .split(".")
+      .map((part) => dialect.escape(part))
+      .join("."),
+    ownColumn,
+    otherColumn,
+    ownFirst: order.indexOf(ownColumn) < order.indexOf(otherColumn),
+    otherMetadata: relation.inverseEntityMetadata,
+  }
+}
+
+const plans = new WeakMap<EntityMetadata, EntityPlan>()
+
+/** The plan of an entity, built on first use. */
+export function planOf(
+  metadata: EntityMetadata,
+  dialect: Dialect,
+  dataSource: DataSource,
+): EntityPlan {
+  let plan = plans.get(metadata)
+  if (!plan) {
+    plan = new EntityPlan(metadata, dialect, dataSource)
+    plans.set(metadata, plan)
+  }
+  return plan
+}
+
+// SQLite keeps dates as text, the way TypeORM writes them: "YYYY-MM-DD HH:MM:SS.mmm" in UTC.
+// Text in this form sorts in time order, which is what ORDER BY created_at relies on.
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, "0")
+}
+
+export function sqliteDateTime(date: Date): string {
+  return (
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)} ` +
+    `${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}.${pad(date.getUTCMilliseconds(), 3)}`
+  )
+}
+
+const SQLITE_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})\d*)?Z?$/
+
+export function parseSqliteDateTime(text: string): Date {
+  const match = SQLITE_DATETIME.exec(text)
+  if (!match) return new Date(text)
+  return new Date(
+    Date.UTC(
+      Number(match[1]),
+      Number(match[2]) - 1,
+      Number(match[3]),
+      Number(match[4]),
+      Number(match[5]),
+      Number(match[6]),
+      match[7] ? Number(match[7].padEnd(3, "0")) : 0,
+    ),
+  )
+}

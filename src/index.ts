@@ -53,3 +53,9 @@ export {
   type DataSourceExtra,
 } from "./create-data-source"
 export { ConcreteNamingStrategy } from "./naming-strategy"
+
+// --- DTOs and services ---
+
+// --- message types and LLM clients ---
+
+// --- orchestrators ---

@@ -8,12 +8,14 @@ import type {
 } from "typeorm"
 import { getDataSource } from "./create-data-source"
 import { type ConcreteDbError, NotFoundError, SessionStateError } from "./errors"
-import { openTransaction, type Transaction } from "./internal/connection"
+import { openConnection, type Connection } from "./internal/connection"
 import { dialectOf, type Dialect } from "./internal/dialect"
 import { adaptPortableColumns } from "./internal/portable-types"
-import { compileSimpleFind } from "./internal/simple-find"
+import type { EntityPlan } from "./internal/entity-plan"
+import { loadRelations } from "./internal/relation-loader"
+import { compileSimpleFind, type CompiledFind } from "./internal/simple-find"
 import { translateError } from "./internal/translate-error"
-import { UnitOfWork, isEmptyWork } from "./internal/unit-of-work"
+import { UnitOfWork, isEmptyWork, type Work } from "./internal/unit-of-work"
 import { isUuid } from "./uuid"
 
 /** Options of a `Session`. */
@@ -105,7 +107,7 @@ export class Session implements AsyncDisposable {
   private failure: ConcreteDbError | undefined
   private dataSource: DataSource | undefined
   private dialect: Dialect | undefined
-  private transaction: Transaction | undefined
+  private connection: Connection | undefined
   private readonly unitOfWork = new UnitOfWork()
   private queue: Promise<unknown> = Promise.resolve()
   private readonly source: DataSource | Promise<DataSource> | undefined
@@ -122,9 +124,14 @@ export class Session implements AsyncDisposable {
     this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
   }
 
-  /** Whether a transaction is open. */
+  /** Whether the session holds a connection (from its first use to commit, rollback or close). */
   get isActive(): boolean {
-    return this.state === "active"
+    return this.connection !== undefined
+  }
+
+  /** Whether a database transaction is open (from the first write to commit or rollback). */
+  get inTransaction(): boolean {
+    return this.connection?.inTransaction ?? false
   }
 
   /** Whether `close()` was called. */
@@ -177,28 +184,30 @@ export class Session implements AsyncDisposable {
   commit(): Promise<void> {
     return this.serialize(async () => {
       await this.flushNow()
-      const transaction = this.transaction
-      if (!transaction) return
+      const connection = this.connection
+      if (!connection) return
       try {
-        await transaction.commit()
+        await connection.commit()
       } catch (error) {
         throw await this.fail(error)
       }
       this.unitOfWork.committed()
-      this.transaction = undefined
+      this.connection = undefined
       this.state = "idle"
-      await transaction.release()
+      await connection.release()
     })
   }
 
   /**
    * Discards staged work and rolls back the open transaction; after a failed flush or commit, it
-   * makes the session usable again. Tracked objects get back their committed values.
+   * makes the session usable again. Tracked objects get back what the database holds: changes
+   * made to them in memory are dropped, as when an ORM expires its objects on rollback.
    */
   rollback(): Promise<void> {
     return this.serialize(async () => {
       if (this.state === "closed") return
       await this.rollbackNow()
+      if (this.dataSource) this.unitOfWork.revertAll()
     })
   }
 
@@ -262,12 +271,14 @@ export class Session implements AsyncDisposable {
       await this.flushNow()
       const metadata = dataSource.getMetadata(target)
       const plan = this.unitOfWork.planOfTarget(metadata.target)
-      const compiled = compileSimpleFind(plan, this.dialect!, options as FindManyOptions)
+      const compiled = compileSimpleFind(
+        plan,
+        this.dialect!,
+        options as FindManyOptions,
+        this.planOf,
+      )
       if (compiled) {
-        const rows = await this.read(metadata.tableName, (transaction) =>
-          transaction.rows(compiled.sql, compiled.params),
-        )
-        return rows.map((row) => this.unitOfWork.adoptRow(plan, row) as T)
+        return (await this.readCompiled(metadata.tableName, plan, compiled)) as T[]
       }
       const loaded = await this.read(metadata.tableName, (transaction) =>
         transaction.queryRunner.manager.find(target, options),
@@ -286,15 +297,15 @@ export class Session implements AsyncDisposable {
       await this.flushNow()
       const metadata = dataSource.getMetadata(target)
       const plan = this.unitOfWork.planOfTarget(metadata.target)
-      const compiled = compileSimpleFind(plan, this.dialect!, {
-        ...options,
-        take: 1,
-      } as FindManyOptions)
+      const compiled = compileSimpleFind(
+        plan,
+        this.dialect!,
+        { ...options, take: 1 } as FindManyOptions,
+        this.planOf,
+      )
       if (compiled && (options as { skip?: unknown }).skip === undefined) {
-        const rows = await this.read(metadata.tableName, (transaction) =>
-          transaction.rows(compiled.sql, compiled.params),
-        )
-        return rows[0] ? (this.unitOfWork.adoptRow(plan, rows[0]) as T) : null
+        const [first] = await this.readCompiled(metadata.tableName, plan, compiled)
+        return (first as T | undefined) ?? null
       }
       const loaded = await this.read(metadata.tableName, (transaction) =>
         transaction.queryRunner.manager.findOne(target, options),
@@ -360,17 +371,17 @@ export class Session implements AsyncDisposable {
               })
             })
         }
-        const transaction = this.transaction
-        if (!transaction) {
+        const connection = this.connection
+        if (!connection?.inTransaction) {
           throw new SessionStateError(
             `session.manager.${String(property)} needs an open transaction; call await session.begin() first.`,
           )
         }
-        const value = (transaction.queryRunner.manager as unknown as Record<PropertyKey, unknown>)[
+        const value = (connection.queryRunner.manager as unknown as Record<PropertyKey, unknown>)[
           property
         ]
         return typeof value === "function"
-          ? (value as (...args: unknown[]) => unknown).bind(transaction.queryRunner.manager)
+          ? (value as (...args: unknown[]) => unknown).bind(connection.queryRunner.manager)
           : value
       },
     })
@@ -422,26 +433,40 @@ export class Session implements AsyncDisposable {
     return dataSource
   }
 
-  private async beginNow(): Promise<Transaction> {
+  // Takes the connection (on SQLite: waits for its turn); reads need nothing more.
+  private async connect(): Promise<Connection> {
     this.assertUsable()
-    if (this.transaction) return this.transaction
+    if (this.connection) return this.connection
     const dataSource = await this.resolve()
     try {
-      this.transaction = await openTransaction(dataSource, this.dialect!, {
+      this.connection = await openConnection(dataSource, this.dialect!, {
         lockTimeoutMs: this.lockTimeoutMs,
       })
     } catch (error) {
       throw translateError(error, dataSource)
     }
     this.state = "active"
-    return this.transaction
+    return this.connection
+  }
+
+  // Takes the connection and opens the transaction writes happen in.
+  private async beginNow(): Promise<Connection> {
+    const connection = await this.connect()
+    if (!connection.inTransaction) {
+      try {
+        await connection.begin()
+      } catch (error) {
+        throw await this.fail(error)
+      }
+    }
+    return connection
   }
 
   private async flushNow(): Promise<void> {
     this.assertUsable()
     if (!this.unitOfWork.hasWork) return
     await this.resolve()
-    let work
+    let work: Work
     try {
       work = this.unitOfWork.computeWork(new Date())
     } catch (error) {
@@ -449,12 +474,13 @@ export class Session implements AsyncDisposable {
       throw error
     }
     if (isEmptyWork(work)) return
-    const transaction = await this.beginNow()
+    const connection = await this.beginNow()
     try {
-      await this.unitOfWork.execute(work, transaction, (table) => {
+      await this.unitOfWork.execute(work, connection, (table) => {
         this.currentTable = table
       })
     } catch (error) {
+      this.unitOfWork.abandon(work)
       throw await this.fail(error)
     } finally {
       this.currentTable = undefined
@@ -462,56 +488,79 @@ export class Session implements AsyncDisposable {
     this.unitOfWork.afterFlush(work)
   }
 
-  // Runs a read (or a manager call) in the transaction; a database error fails the transaction.
+  private readonly planOf = (target: unknown): EntityPlan => this.unitOfWork.planOfTarget(target)
+
+  // A find on the session's own path: the rows, then each relation in one batched query.
+  private readCompiled(table: string, plan: EntityPlan, compiled: CompiledFind): Promise<object[]> {
+    return this.read(table, async (connection) => {
+      const rows = await connection.rows(compiled.sql, compiled.params)
+      const entities = rows.map((row) => this.unitOfWork.adoptRow(plan, row))
+      if (compiled.relations) {
+        await loadRelations(
+          {
+            connection,
+            dialect: this.dialect!,
+            planOf: this.planOf,
+            adoptRow: (target, row) => this.unitOfWork.adoptRow(target, row),
+            linksLoaded: (entity, relation, related) =>
+              this.unitOfWork.linksLoaded(entity, relation, related),
+          },
+          plan,
+          entities,
+          compiled.relations,
+        )
+      }
+      return entities
+    })
+  }
+
+  // Runs a read (or a manager call) on the connection; a database error fails the session.
   private async read<T>(
     table: string | undefined,
-    operation: (transaction: Transaction) => Promise<T>,
+    operation: (connection: Connection) => Promise<T>,
   ): Promise<T> {
-    const transaction = await this.beginNow()
+    const connection = await this.connect()
     try {
-      return await operation(transaction)
+      return await operation(connection)
     } catch (error) {
       this.currentTable = table
       throw await this.fail(error)
     }
   }
 
-  // The transaction cannot go on: roll it back on the database, keep the in-memory state for
-  // rollback(), and remember why.
+  // The transaction cannot go on: roll it back on the database, undo what it wrote in memory,
+  // and refuse further work until rollback() (so the caller notices).
   private async fail(error: unknown): Promise<ConcreteDbError> {
     const translated = translateError(error, this.dataSource, { table: this.currentTable })
-    const transaction = this.transaction
-    this.transaction = undefined
+    await this.releaseConnection()
+    this.unitOfWork.undoTransaction()
     this.state = "failed"
     this.failure = translated
-    if (transaction) {
-      let broken = false
-      try {
-        await transaction.rollback()
-      } catch {
-        broken = true
-      }
-      await transaction.release(broken).catch(() => undefined)
-    }
     return translated
   }
 
   private async rollbackNow(): Promise<void> {
-    const transaction = this.transaction
-    this.transaction = undefined
-    if (transaction) {
-      let broken = false
-      try {
-        await transaction.rollback()
-      } catch {
-        broken = true
-      }
-      await transaction.release(broken)
+    try {
+      await this.releaseConnection()
+    } finally {
+      if (this.dataSource) this.unitOfWork.undoTransaction()
+      else this.unitOfWork.clear()
+      this.state = "idle"
+      this.failure = undefined
     }
-    if (this.dataSource) this.unitOfWork.rolledBack()
-    else this.unitOfWork.clear()
-    this.state = "idle"
-    this.failure = undefined
+  }
+
+  private async releaseConnection(): Promise<void> {
+    const connection = this.connection
+    this.connection = undefined
+    if (!connection) return
+    let broken = false
+    try {
+      await connection.rollback()
+    } catch {
+      broken = true
+    }
+    await connection.release(broken)
   }
 }
 

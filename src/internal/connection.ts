@@ -6,19 +6,24 @@ import { AsyncLock } from "./async-lock"
 import type { Dialect } from "./dialect"
 
 /**
- * One open transaction on one connection, as the session's unit of work needs it: writes that
- * return the affected row count and reads that return rows as arrays. Below TypeORM's query
- * runner on purpose: the session writes its own SQL and needs neither TypeORM's result objects
- * nor its per-query event hooks. The query runner stays in step (it knows a transaction is
- * open), so `session.manager` works inside the same transaction.
+ * The connection a session works on, below TypeORM's query runner on purpose: the session
+ * writes its own SQL and needs neither TypeORM's result objects nor its per-query event hooks.
+ * Reads before the first write run without a transaction (each sees the latest committed data,
+ * as under PostgreSQL's default READ COMMITTED); `begin` opens the transaction the writes need.
+ * The query runner is kept in step (it knows when a transaction is open), so `session.manager`
+ * works inside the same transaction.
  */
-export interface Transaction {
+export interface Connection {
   readonly queryRunner: QueryRunner
+  readonly inTransaction: boolean
+  begin(): Promise<void>
   run(sql: string, params: readonly unknown[]): Promise<number>
   rows(sql: string, params: readonly unknown[]): Promise<unknown[][]>
+  /** Commits the open transaction, if there is one. */
   commit(): Promise<void>
+  /** Rolls back the open transaction, if there is one. */
   rollback(): Promise<void>
-  /** Gives the connection back. A `broken` connection is discarded instead of pooled. */
+  /** Rolls back what is open and gives the connection back; a `broken` one is discarded. */
   release(broken?: boolean): Promise<void>
 }
 
@@ -27,11 +32,11 @@ export interface OpenOptions {
   readonly lockTimeoutMs: number
 }
 
-export function openTransaction(
+export function openConnection(
   dataSource: DataSource,
   dialect: Dialect,
   options: OpenOptions,
-): Promise<Transaction> {
+): Promise<Connection> {
   if (dialect.kind === "sqlite") return openSqlite(dataSource, options)
   return openPooled(dataSource, dialect)
 }
@@ -94,7 +99,7 @@ interface TransactionFlags {
   transactionDepth: number
 }
 
-async function openSqlite(dataSource: DataSource, options: OpenOptions): Promise<Transaction> {
+async function openSqlite(dataSource: DataSource, options: OpenOptions): Promise<Connection> {
   const state = sqliteState(dataSource)
   const unlock = await state.lock.acquire(
     options.lockTimeoutMs,
@@ -106,16 +111,8 @@ async function openSqlite(dataSource: DataSource, options: OpenOptions): Promise
   const db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection
   const queryRunner = dataSource.createQueryRunner()
   const flags = queryRunner as unknown as TransactionFlags
-  try {
-    prepare(db, state.statements, "BEGIN IMMEDIATE", false).run()
-  } catch (error) {
-    unlock()
-    throw error
-  }
-  flags.isTransactionActive = true
-  flags.transactionDepth = 1
-
-  let open = true
+  let open = false
+  let released = false
   const end = (sql: "COMMIT" | "ROLLBACK"): void => {
     if (!open) return
     logQuery(dataSource, sql, [])
@@ -127,6 +124,20 @@ async function openSqlite(dataSource: DataSource, options: OpenOptions): Promise
   }
   return {
     queryRunner,
+    get inTransaction() {
+      return open
+    },
+    begin() {
+      if (open) return Promise.resolve()
+      logQuery(dataSource, "BEGIN IMMEDIATE", [])
+      // IMMEDIATE takes the write lock now: a second process waits (busy timeout) here instead
+      // of failing later when a read transaction would have to become a write transaction.
+      prepare(db, state.statements, "BEGIN IMMEDIATE", false).run()
+      open = true
+      flags.isTransactionActive = true
+      flags.transactionDepth = 1
+      return Promise.resolve()
+    },
     run(sql, params) {
       logQuery(dataSource, sql, params)
       return Promise.resolve(prepare(db, state.statements, sql, false).run(...params).changes)
@@ -146,9 +157,12 @@ async function openSqlite(dataSource: DataSource, options: OpenOptions): Promise
       return Promise.resolve()
     },
     release() {
+      if (released) return Promise.resolve()
+      released = true
       try {
         end("ROLLBACK")
       } finally {
+        open = false
         flags.isTransactionActive = false
         flags.transactionDepth = 0
         unlock()
@@ -177,12 +191,11 @@ interface MysqlConnection {
   destroy(): void
 }
 
-async function openPooled(dataSource: DataSource, dialect: Dialect): Promise<Transaction> {
+async function openPooled(dataSource: DataSource, dialect: Dialect): Promise<Connection> {
   const queryRunner = dataSource.createQueryRunner("master")
   let client: unknown
   try {
     client = await queryRunner.connect()
-    await queryRunner.startTransaction()
   } catch (error) {
     await releasePooled(queryRunner, dialect, true)
     throw error
@@ -191,8 +204,23 @@ async function openPooled(dataSource: DataSource, dialect: Dialect): Promise<Tra
     dialect.kind === "postgres"
       ? pgExecutor(client as PgClient)
       : mysqlExecutor(client as MysqlConnection)
+  const flags = queryRunner as unknown as TransactionFlags
+  // BEGIN/COMMIT/ROLLBACK go straight to the client (TypeORM's transaction methods add event
+  // broadcasts and result objects to each); the query runner's flags follow along.
+  const control = async (sql: string, active: boolean): Promise<void> => {
+    logQuery(dataSource, sql, [])
+    await execute(sql, [], false)
+    flags.isTransactionActive = active
+    flags.transactionDepth = active ? 1 : 0
+  }
   return {
     queryRunner,
+    get inTransaction() {
+      return queryRunner.isTransactionActive
+    },
+    async begin() {
+      if (!queryRunner.isTransactionActive) await control("START TRANSACTION", true)
+    },
     async run(sql, params) {
       logQuery(dataSource, sql, params)
       return (await execute(sql, params, false)).affected
@@ -202,13 +230,22 @@ async function openPooled(dataSource: DataSource, dialect: Dialect): Promise<Tra
       return (await execute(sql, params, true)).rows
     },
     async commit() {
-      await queryRunner.commitTransaction()
+      if (queryRunner.isTransactionActive) await control("COMMIT", false)
     },
     async rollback() {
-      if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction()
+      if (queryRunner.isTransactionActive) await control("ROLLBACK", false)
     },
-    release(broken = false) {
-      return releasePooled(queryRunner, dialect, broken)
+    async release(broken = false) {
+      if (!broken && queryRunner.isTransactionActive && !queryRunner.isReleased) {
+        try {
+          await control("ROLLBACK", false)
+        } catch {
+          broken = true
+        }
+      }
+      flags.isTransactionActive = false
+      flags.transactionDepth = 0
+      await releasePooled(queryRunner, dialect, broken)
     },
   }
 }

@@ -60,7 +60,14 @@ export class EntityPlan {
   /** An id the database generates (auto-increment): such rows go through TypeORM's insert. */
   readonly needsDatabaseIds: boolean
   readonly selectList: string
+  /** Columns the session stamps with the flush time when they are unset. */
+  readonly stamped: readonly ColumnPlan[]
+  /** Join columns (foreign keys of owning relations). */
+  readonly joinColumns: readonly ColumnPlan[]
+  /** Columns with a database default, left out of an INSERT when unset. */
+  readonly defaulted: readonly ColumnPlan[]
   private readonly sqlCache = new Map<string, string>()
+  private readonly subsets = new Map<string, readonly ColumnPlan[]>()
 
   constructor(
     readonly metadata: EntityMetadata,
@@ -92,6 +99,29 @@ export class EntityPlan {
       .filter((relation) => !relation.isLazy && relation.junctionEntityMetadata)
       .map((relation) => planLink(relation, dialect))
     this.selectList = this.columns.map((column) => column.sqlName).join(", ")
+    this.stamped = this.columns.filter((column) => column.stamp && column.property !== undefined)
+    this.joinColumns = this.columns.filter((column) => column.relation !== undefined)
+    this.defaulted = this.columns.filter((column) => column.hasDatabaseDefault)
+  }
+
+  /** The columns without those whose indexes `key` lists ("3,7,"). */
+  columnsWithout(key: string): readonly ColumnPlan[] {
+    let subset = this.subsets.get(key)
+    if (!subset) {
+      const omitted = new Set(key.split(",").filter(Boolean).map(Number))
+      subset = this.columns.filter((column) => !omitted.has(column.index))
+      this.subsets.set(key, subset)
+    }
+    return subset
+  }
+
+  /** A snapshot of every column of an entity, by column index. */
+  snapshotRow(entity: object): unknown[] {
+    const snapshot = new Array<unknown>(this.columns.length)
+    for (const column of this.columns) {
+      snapshot[column.index] = column.snapshot(readColumn(entity, column))
+    }
+    return snapshot
   }
 
   /** `INSERT INTO t (…) VALUES (…), (…)` for `rowCount` rows of the given columns. */
@@ -433,32 +463,55 @@ export function planOf(
 }
 
 // SQLite keeps dates as text, the way TypeORM writes them: "YYYY-MM-DD HH:MM:SS.mmm" in UTC.
-// Text in this form sorts in time order, which is what ORDER BY created_at relies on.
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, "0")
+// Text in this form sorts in time order, which is what ORDER BY created_at relies on. A flush
+// stamps every row with the same Date, so the last conversion is remembered.
+let lastTime = Number.NaN
+let lastText = ""
+
+function pad2(value: number): string {
+  return value < 10 ? `0${value}` : String(value)
 }
 
 export function sqliteDateTime(date: Date): string {
-  return (
-    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)} ` +
-    `${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}.${pad(date.getUTCMilliseconds(), 3)}`
-  )
+  const time = date.getTime()
+  if (time === lastTime) return lastText
+  const year = date.getUTCFullYear()
+  const ms = date.getUTCMilliseconds()
+  const yearText = year < 1000 ? String(year).padStart(4, "0") : String(year)
+  const msText = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : String(ms)
+  lastText =
+    `${yearText}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())} ` +
+    `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}.${msText}`
+  lastTime = time
+  return lastText
 }
 
-const SQLITE_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})\d*)?Z?$/
+function digits(text: string, start: number, count: number): number {
+  let value = 0
+  for (let i = start; i < start + count; i += 1) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return Number.NaN
+    value = value * 10 + digit
+  }
+  return value
+}
 
+/** Parses SQLite's date text (as written above, or without milliseconds) without a regex. */
 export function parseSqliteDateTime(text: string): Date {
-  const match = SQLITE_DATETIME.exec(text)
-  if (!match) return new Date(text)
-  return new Date(
-    Date.UTC(
-      Number(match[1]),
-      Number(match[2]) - 1,
-      Number(match[3]),
-      Number(match[4]),
-      Number(match[5]),
-      Number(match[6]),
-      match[7] ? Number(match[7].padEnd(3, "0")) : 0,
-    ),
-  )
+  const length = text.length
+  if ((length === 19 || length === 23) && text.charCodeAt(4) === 45 && text.charCodeAt(13) === 58) {
+    const time = Date.UTC(
+      digits(text, 0, 4),
+      digits(text, 5, 2) - 1,
+      digits(text, 8, 2),
+      digits(text, 11, 2),
+      digits(text, 14, 2),
+      digits(text, 17, 2),
+      length === 23 ? digits(text, 20, 3) : 0,
+    )
+    if (!Number.isNaN(time)) return new Date(time)
+  }
+  // Anything else SQLite may hold (ISO text with a zone, say): as TypeORM reads it.
+  const naive = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
+  return new Date(naive ? `${text.replace(" ", "T")}Z` : text)
 }

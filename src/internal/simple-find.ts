@@ -1,14 +1,17 @@
 import type { FindManyOptions } from "typeorm"
 import type { Dialect } from "./dialect"
 import type { ColumnPlan, EntityPlan } from "./entity-plan"
+import { relationTree, type RelationTree } from "./relation-loader"
 
 /** A find the session runs with its own SQL and hydrator instead of TypeORM's. */
 export interface CompiledFind {
   readonly sql: string
   readonly params: unknown[]
+  /** Relations to load after the rows, one batched query per relation. */
+  readonly relations: RelationTree | undefined
 }
 
-const SIMPLE_KEYS = new Set(["where", "order", "take", "skip"])
+const SIMPLE_KEYS = new Set(["where", "order", "take", "skip", "relations"])
 
 /**
  * Compiles the common finds (equality on columns, ordering by columns, take/skip, nothing else)
@@ -19,6 +22,7 @@ export function compileSimpleFind(
   plan: EntityPlan,
   dialect: Dialect,
   options: FindManyOptions | undefined,
+  planOf: (target: unknown) => EntityPlan,
 ): CompiledFind | undefined {
   const opts = (options ?? {}) as Record<string, unknown>
   for (const key of Object.keys(opts)) {
@@ -26,6 +30,11 @@ export function compileSimpleFind(
       if (opts[key] === undefined) continue
       return undefined
     }
+  }
+  let relations: RelationTree | undefined
+  if (opts.relations !== undefined) {
+    relations = relationTree(plan, opts.relations, planOf)
+    if (!relations) return undefined
   }
   const byProperty = columnsByProperty(plan)
   const params: unknown[] = []
@@ -74,7 +83,7 @@ export function compileSimpleFind(
   })
   if (take !== undefined) params.push(take)
   if (skip !== undefined) params.push(skip)
-  return { sql, params }
+  return { sql, params, relations }
 }
 
 const propertyMaps = new WeakMap<EntityPlan, Map<string, ColumnPlan>>()

@@ -1,42 +1,44 @@
 import type { DataSource, EntityMetadata } from "typeorm"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
-import { QueryError } from "../errors"
-import type { Transaction } from "./connection"
+import { QueryError, SessionStateError } from "../errors"
+import type { Connection } from "./connection"
 import type { Dialect } from "./dialect"
 import {
   keyOf,
   planOf,
   readColumn,
-  type Constructor,
   sameAsSnapshot,
   type ColumnPlan,
+  type Constructor,
   type EntityPlan,
   type LinkPlan,
 } from "./entity-plan"
 
 /**
- * What is known of an entity's row in the database: a snapshot of every column (by plan index),
- * or `undefined` when the row exists but its values are unknown (the next flush then writes
- * every column once), and the ids linked through each many-to-many relation (`undefined`: not
- * known, so a set array replaces whatever links exist).
+ * What is known of an entity's row: a snapshot of every column by plan index, or UNKNOWN when the
+ * row exists but its values are not known (the next flush then writes every column once).
  */
-export interface EntityState {
-  values: unknown[] | undefined
-  links: Map<RelationMetadata, Set<string> | undefined>
-}
+type Snapshot = unknown[] | typeof UNKNOWN
+const UNKNOWN = Symbol("unknown row values")
 
-/**
- * The committed state of every entity instance this process has read or written, across
- * sessions: an object committed by one session and used in another is known to exist, so it is
- * updated there, never inserted twice. Weak, so it never keeps an entity alive.
+/** The linked ids of each many-to-many relation; `undefined`: not known. */
+type LinkState = Map<RelationMetadata, Set<string> | undefined>
+
+/*
+ * The state of every entity instance this process has read or written, shared by all sessions:
+ * an object written by one session and used in another is known to exist, so it is updated
+ * there, never inserted twice. Weak, so it never keeps an entity alive. A session writes here as
+ * it flushes and keeps an undo log, so a rollback puts back what was here before.
  */
-const committedStates = new WeakMap<object, EntityState>()
+const snapshots = new WeakMap<object, Snapshot>()
+const linkStates = new WeakMap<object, LinkState>()
 
 /** Instances whose rows a session deleted: a relation still pointing at one never re-inserts it. */
 const deletedObjects = new WeakSet<object>()
 
+/** Whether an entity instance is known to have a row in the database. */
 export function isPersisted(entity: object): boolean {
-  return committedStates.has(entity)
+  return snapshots.has(entity)
 }
 
 interface Insert {
@@ -53,44 +55,82 @@ interface Update {
 
 interface LinkChange {
   readonly link: LinkPlan
+  readonly entity: object
   readonly ownId: unknown
   readonly add: unknown[]
-  /** Ids to unlink; `replace`: unlink everything not in `keep`. */
+  /** Ids to unlink; with `replace`, unlink everything not in `add` instead. */
   readonly remove: unknown[]
   readonly replace: boolean
-  readonly keep: unknown[]
+  readonly current: Set<string>
 }
 
-// Rows per INSERT statement at most: large enough to amortise the round trip, small enough that
+export interface Work {
+  readonly inserts: Insert[]
+  readonly updates: Update[]
+  readonly links: LinkChange[]
+  readonly deletes: Insert[]
+}
+
+export function isEmptyWork(work: Work): boolean {
+  return (
+    work.inserts.length === 0 &&
+    work.updates.length === 0 &&
+    work.links.length === 0 &&
+    work.deletes.length === 0
+  )
+}
+
+// Rows per INSERT statement at most: large enough to amortise the statement, small enough that
 // the prepared statement of a full chunk is reused across flushes.
 const MAX_ROWS_PER_INSERT = 500
 
+interface Undo {
+  snapshot: Snapshot | undefined
+  links: LinkState | undefined
+}
+
 /**
- * The bookkeeping of one session: which objects are new, tracked or deleted, what the database
- * holds for them, and how to turn the difference into as few statements as possible.
+ * The bookkeeping of one session: which objects are new, tracked or deleted, and how to turn
+ * their differences from the database into as few statements as possible.
  */
 export class UnitOfWork {
   /** Added and not yet written, in the order they were added. */
   readonly newObjects = new Set<object>()
-  /** Known to be in the database (read, written, or attached), watched for changes. */
-  readonly tracked = new Set<object>()
   /** Staged for DELETE. */
   readonly deleted = new Set<object>()
+  /** Every tracked object (known to be in the database), by entity and primary key. */
   private readonly identity = new Map<EntityMetadata, Map<string, object>>()
-  /** States as of this transaction; they become committed states on commit. */
-  private readonly pending = new Map<object, EntityState>()
-  private readonly insertedInTransaction = new Set<object>()
-  private readonly deletedInTransaction = new Set<object>()
+  private tracked = 0
+  /** This transaction's writes, to undo on rollback. */
+  private inserted: object[] = []
+  private readonly undo = new Map<object, Undo>()
+  private deletedInTransaction: object[] = []
+  private readonly plans = new Map<unknown, EntityPlan>()
   private dataSource: DataSource | undefined
   private dialect: Dialect | undefined
+
+  /** Persisted objects added before the session knew its data source. */
+  private readonly toAttach = new Set<object>()
 
   bind(dataSource: DataSource, dialect: Dialect): void {
     this.dataSource = dataSource
     this.dialect = dialect
+    for (const entity of this.toAttach) this.attach(entity)
+    this.toAttach.clear()
   }
 
   get hasWork(): boolean {
-    return this.newObjects.size > 0 || this.tracked.size > 0 || this.deleted.size > 0
+    return (
+      this.newObjects.size > 0 ||
+      this.tracked > 0 ||
+      this.deleted.size > 0 ||
+      this.toAttach.size > 0
+    )
+  }
+
+  /** Whether this transaction wrote anything that a rollback must undo. */
+  get hasTransactionWrites(): boolean {
+    return this.inserted.length > 0 || this.undo.size > 0 || this.deletedInTransaction.length > 0
   }
 
   planFor(entity: object): EntityPlan {
@@ -98,34 +138,31 @@ export class UnitOfWork {
   }
 
   planOfTarget(target: unknown): EntityPlan {
-    const dataSource = this.dataSource!
-    const metadata = dataSource.getMetadata(target as Constructor)
-    return planOf(metadata, this.dialect!, dataSource)
+    let plan = this.plans.get(target)
+    if (!plan) {
+      const dataSource = this.dataSource!
+      plan = planOf(dataSource.getMetadata(target as Constructor), this.dialect!, dataSource)
+      this.plans.set(target, plan)
+    }
+    return plan
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Staging
+  // Staging and identity
 
   add(entity: object): void {
-    if (this.tracked.has(entity) || this.newObjects.has(entity)) return
+    if (this.newObjects.has(entity)) return
     // Adding a deleted object again means inserting it again.
     deletedObjects.delete(entity)
-    if (this.deleted.delete(entity)) {
-      this.tracked.add(entity)
-      return
-    }
-    if (this.stateOf(entity)) this.tracked.add(entity)
-    else this.newObjects.add(entity)
+    if (this.deleted.delete(entity)) return
+    if (!snapshots.has(entity)) this.newObjects.add(entity)
+    else if (this.dataSource) this.attach(entity)
+    else this.toAttach.add(entity)
   }
 
   delete(entity: object): void {
     if (this.newObjects.delete(entity)) return
-    this.tracked.delete(entity)
     this.deleted.add(entity)
-  }
-
-  private stateOf(entity: object): EntityState | undefined {
-    return this.pending.get(entity) ?? committedStates.get(entity)
   }
 
   /** The tracked instance with this identity, if the session has one. */
@@ -134,21 +171,39 @@ export class UnitOfWork {
     return entity && !this.deleted.has(entity) ? entity : undefined
   }
 
-  private remember(plan: EntityPlan, entity: object): void {
+  private *trackedEntities(): Generator<object> {
+    for (const byId of this.identity.values()) yield* byId.values()
+  }
+
+  // A persisted object joins the session's identity map (it must not clash with another one).
+  private attach(entity: object): void {
+    const plan = this.planFor(entity)
     const identity = plan.identity(entity)
     if (identity === undefined) return
-    let byId = this.identity.get(plan.metadata)
-    if (!byId) {
-      byId = new Map()
-      this.identity.set(plan.metadata, byId)
+    const current = this.identity.get(plan.metadata)?.get(identity)
+    if (current === entity) return
+    if (current) {
+      throw new SessionStateError(
+        `Another instance of ${plan.metadata.name} ${identity} is already in this session; use that one (session.get returns it).`,
+      )
     }
+    this.remember(plan, identity, entity)
+  }
+
+  private remember(plan: EntityPlan, identity: string, entity: object): void {
+    let byId = this.identity.get(plan.metadata)
+    if (!byId) this.identity.set(plan.metadata, (byId = new Map<string, object>()))
+    const size = byId.size
     byId.set(identity, entity)
+    this.tracked += byId.size - size
   }
 
   private forget(plan: EntityPlan, entity: object): void {
     const identity = plan.identity(entity)
-    if (identity !== undefined && this.identity.get(plan.metadata)?.get(identity) === entity) {
-      this.identity.get(plan.metadata)!.delete(identity)
+    const byId = identity === undefined ? undefined : this.identity.get(plan.metadata)
+    if (byId && byId.get(identity!) === entity) {
+      byId.delete(identity!)
+      this.tracked -= 1
     }
   }
 
@@ -160,23 +215,22 @@ export class UnitOfWork {
    * values win, as in any identity map), otherwise a new tracked instance.
    */
   adoptRow(plan: EntityPlan, row: readonly unknown[]): object {
-    const existing = this.lookup(plan, plan.rowIdentity(row))
+    const identity = plan.rowIdentity(row)
+    const existing = this.lookup(plan, identity)
     if (existing) return existing
     const entity = plan.hydrate(row)
-    this.trackLoaded(plan, entity)
+    snapshots.set(entity, plan.snapshotRow(entity))
+    if (plan.links.length > 0) linkStates.set(entity, this.loadedLinks(plan, entity))
+    this.remember(plan, identity, entity)
     return entity
   }
 
   /** Overwrites an instance with a fresh row and forgets what was changed in memory. */
   refreshFromRow(plan: EntityPlan, entity: object, row: readonly unknown[]): void {
     plan.assignRow(entity as Record<string, unknown>, row)
-    const state = this.stateOf(entity)
-    this.pending.set(entity, {
-      values: plan.columns.map((column) => column.snapshot(readColumn(entity, column))),
-      links: state?.links ?? new Map<RelationMetadata, Set<string> | undefined>(),
-    })
-    this.tracked.add(entity)
-    this.remember(plan, entity)
+    snapshots.set(entity, plan.snapshotRow(entity))
+    const identity = plan.identity(entity)
+    if (identity !== undefined) this.remember(plan, identity, entity)
   }
 
   /**
@@ -197,7 +251,11 @@ export class UnitOfWork {
       const existing = identity === undefined ? undefined : this.lookup(plan, identity)
       const canonical = existing ?? value
       seen.set(value, canonical)
-      if (!existing) this.trackLoaded(plan, value)
+      if (!existing && identity !== undefined) {
+        snapshots.set(value, plan.snapshotRow(value))
+        if (plan.links.length > 0) linkStates.set(value, this.loadedLinks(plan, value))
+        this.remember(plan, identity, value)
+      }
       const source = value as Record<string, unknown>
       const target = canonical as Record<string, unknown>
       for (const relation of plan.relations) {
@@ -213,26 +271,32 @@ export class UnitOfWork {
     return visit(loaded) as T
   }
 
-  private trackLoaded(plan: EntityPlan, entity: object): void {
-    const links = new Map<RelationMetadata, Set<string> | undefined>()
+  /** The links of a many-to-many relation were just read: they are what the database holds. */
+  linksLoaded(entity: object, relation: RelationMetadata, related: readonly object[]): void {
+    const link = this.planFor(entity).links.find((candidate) => candidate.relation === relation)
+    if (!link) return
+    let links = linkStates.get(entity)
+    if (!links) linkStates.set(entity, (links = new Map() as LinkState))
+    links.set(relation, this.linkIds(link, related as unknown[]))
+  }
+
+  private loadedLinks(plan: EntityPlan, entity: object): LinkState {
+    const links: LinkState = new Map()
     for (const link of plan.links) {
       const related = (entity as Record<string, unknown>)[link.relation.propertyName]
       links.set(link.relation, Array.isArray(related) ? this.linkIds(link, related) : undefined)
     }
-    this.pending.set(entity, {
-      values: plan.columns.map((column) => column.snapshot(readColumn(entity, column))),
-      links,
-    })
-    this.tracked.add(entity)
-    this.remember(plan, entity)
+    return links
   }
 
   // ---------------------------------------------------------------------------------------------
   // Flushing
 
   /** Brings in every new object reachable from the session's objects through a relation. */
-  cascade(): void {
-    const stack = [...this.newObjects, ...this.tracked]
+  private cascade(): void {
+    const stack: object[] = []
+    for (const entity of this.newObjects) stack.push(entity)
+    for (const entity of this.trackedEntities()) stack.push(entity)
     while (stack.length > 0) {
       const entity = stack.pop()!
       const record = entity as Record<string, unknown>
@@ -240,15 +304,24 @@ export class UnitOfWork {
         const value = record[relation.propertyName]
         if (value === null || value === undefined || typeof value !== "object") continue
         const target = relation.inverseEntityMetadata.target as Constructor
-        const items: unknown[] = Array.isArray(value) ? value : [value]
         const pointsBack = relation.isOneToMany || relation.isOneToOneNotOwner
+        const items: unknown[] = Array.isArray(value) ? value : [value]
         for (const item of items) {
           // A plain `{ id }` stands for a row by reference; only entity instances are saved.
           if (!(item instanceof target)) continue
           if (pointsBack) this.pointAt(item, relation, entity)
-          if (this.newObjects.has(item) || this.tracked.has(item) || this.deleted.has(item))
+          if (this.newObjects.has(item) || this.deleted.has(item) || deletedObjects.has(item))
             continue
-          if (deletedObjects.has(item) || this.deletedInTransaction.has(item)) continue
+          if (snapshots.has(item)) {
+            const plan = this.planFor(item)
+            const identity = plan.identity(item)
+            if (
+              identity === undefined ||
+              this.identity.get(plan.metadata)?.get(identity) === item
+            ) {
+              continue
+            }
+          }
           this.add(item)
           stack.push(item)
         }
@@ -278,7 +351,7 @@ export class UnitOfWork {
     if (record[joinColumn.propertyName] !== parentId) record[joinColumn.propertyName] = parentId
   }
 
-  /** Whether a flush would write anything (cascade first). */
+  /** Everything a flush has to write (after cascading), without writing it. */
   computeWork(now: Date): Work {
     this.cascade()
     const inserts = this.orderInserts()
@@ -286,23 +359,33 @@ export class UnitOfWork {
       for (const entity of entities) this.prepareInsert(plan, entity, now)
     }
     const updates: Update[] = []
-    for (const entity of this.tracked) {
-      const update = this.diff(entity, now)
-      if (update) updates.push(update)
-    }
     const links: LinkChange[] = []
-    for (const entity of [...this.newObjects, ...this.tracked]) this.diffLinks(entity, links)
-    const deletes = this.orderDeletes()
-    return { inserts, updates, links, deletes }
+    for (const entity of this.trackedEntities()) {
+      if (this.deleted.has(entity)) continue
+      const plan = this.planFor(entity)
+      const update = this.diff(plan, entity, now)
+      if (update) updates.push(update)
+      if (plan.links.length > 0) this.diffLinks(plan, entity, links)
+    }
+    for (const { plan, entities } of inserts) {
+      if (plan.links.length === 0) continue
+      for (const entity of entities) this.diffLinks(plan, entity, links)
+    }
+    return { inserts, updates, links, deletes: this.orderDeletes() }
   }
 
   private orderInserts(): Insert[] {
     const byPlan = new Map<EntityPlan, object[]>()
+    let lastPlan: EntityPlan | undefined
+    let lastList: object[] | undefined
     for (const entity of this.newObjects) {
       const plan = this.planFor(entity)
-      let list = byPlan.get(plan)
-      if (!list) byPlan.set(plan, (list = []))
-      list.push(entity)
+      if (plan !== lastPlan) {
+        lastPlan = plan
+        lastList = byPlan.get(plan)
+        if (!lastList) byPlan.set(plan, (lastList = []))
+      }
+      lastList!.push(entity)
     }
     const order = typeOrder(this.dataSource!)
     return [...byPlan.entries()]
@@ -313,7 +396,7 @@ export class UnitOfWork {
   private orderDeletes(): Insert[] {
     const byPlan = new Map<EntityPlan, object[]>()
     for (const entity of this.deleted) {
-      if (!this.stateOf(entity)) continue
+      if (!snapshots.has(entity)) continue
       const plan = this.planFor(entity)
       let list = byPlan.get(plan)
       if (!list) byPlan.set(plan, (list = []))
@@ -328,94 +411,88 @@ export class UnitOfWork {
   private prepareInsert(plan: EntityPlan, entity: object, now: Date): void {
     const record = entity as Record<string, unknown>
     plan.assignGeneratedIds(record)
-    for (const column of plan.columns) {
-      if (column.property === undefined) continue
-      if (column.stamp === "create" && record[column.property] == null) {
-        record[column.property] = now
-      } else if (column.stamp === "update" && record[column.property] == null) {
-        record[column.property] = now
-      } else if (column.relation) {
-        // Keep the foreign-key property in step with a related object that is set.
-        const value = readColumn(entity, column)
-        if (value !== undefined) record[column.property] = value
-      }
+    for (const column of plan.stamped) {
+      if (record[column.property!] == null) record[column.property!] = now
+    }
+    // Keep each foreign-key property in step with a related object that is set.
+    for (const column of plan.joinColumns) {
+      const value = readColumn(entity, column)
+      if (value !== undefined && column.property !== undefined) record[column.property] = value
     }
   }
 
-  private diff(entity: object, now: Date): Update | undefined {
-    const plan = this.planFor(entity)
-    const state = this.stateOf(entity)
+  private diff(plan: EntityPlan, entity: object, now: Date): Update | undefined {
+    const snapshot = snapshots.get(entity)
+    const values = snapshot === UNKNOWN ? undefined : snapshot
     const record = entity as Record<string, unknown>
-    const changed: ColumnPlan[] = []
-    const values: unknown[] = []
+    let changed: ColumnPlan[] | undefined
+    let changedValues: unknown[] | undefined
     let stampColumn: ColumnPlan | undefined
     let stampChangedByUser = false
     for (const column of plan.columns) {
       if (column.isPrimary) continue
-      const value = this.currentValue(entity, column, state)
-      const unchanged =
-        state?.values !== undefined && sameAsSnapshot(column, value, state.values[column.index])
+      const value = column.relation
+        ? this.currentValue(entity, column, values)
+        : readColumn(entity, column)
+      const unchanged = values !== undefined && sameAsSnapshot(column, value, values[column.index])
       if (column.stamp === "update") {
         stampColumn = column
-        stampChangedByUser = state?.values !== undefined && !unchanged
+        stampChangedByUser = values !== undefined && !unchanged
         continue
       }
-      if (!unchanged && (state?.values !== undefined || value !== undefined)) {
-        changed.push(column)
-        values.push(value)
+      if (!unchanged && (values !== undefined || value !== undefined)) {
+        ;(changed ??= []).push(column)
+        ;(changedValues ??= []).push(value)
       }
     }
-    if (changed.length === 0) return undefined
+    if (!changed || !changedValues) return undefined
     if (stampColumn?.property && !stampChangedByUser) record[stampColumn.property] = now
     if (stampColumn) {
       changed.push(stampColumn)
-      values.push(readColumn(entity, stampColumn))
+      changedValues.push(readColumn(entity, stampColumn))
     }
-    return { plan, entity, columns: changed, values }
+    return { plan, entity, columns: changed, values: changedValues }
   }
 
   /**
-   * The value a column should have: whichever of the foreign-key property and the related
-   * object changed since the snapshot; both are then brought in step.
+   * The value of a join column: whichever of the foreign-key property and the related object
+   * changed since the snapshot; both are then brought in step.
    */
-  private currentValue(
-    entity: object,
-    column: ColumnPlan,
-    state: EntityState | undefined,
-  ): unknown {
+  private currentValue(entity: object, column: ColumnPlan, values: unknown[] | undefined): unknown {
     const record = entity as Record<string, unknown>
-    if (!column.relation || column.property === undefined) return readColumn(entity, column)
+    if (column.property === undefined) return readColumn(entity, column)
     const own = record[column.property]
     const viaRelation = readColumn(entity, column)
-    const before = state?.values?.[column.index]
     if (viaRelation === own) return own
-    if (!sameAsSnapshot(column, own, before)) {
+    if (!sameAsSnapshot(column, own, values?.[column.index])) {
       // The foreign key was set by hand: the related object no longer describes the row.
-      record[column.relation.propertyName] = undefined
+      record[column.relation!.propertyName] = undefined
       return own
     }
     record[column.property] = viaRelation
     return viaRelation
   }
 
-  private diffLinks(entity: object, out: LinkChange[]): void {
-    const plan = this.planFor(entity)
-    if (plan.links.length === 0) return
-    const state = this.stateOf(entity)
+  private diffLinks(plan: EntityPlan, entity: object, out: LinkChange[]): void {
+    const known = snapshots.has(entity)
+      ? linkStates.get(entity)
+      : new Map<RelationMetadata, Set<string>>()
     const ownId = readColumn(entity, plan.primary[0]!)
     for (const link of plan.links) {
       const related = (entity as Record<string, unknown>)[link.relation.propertyName]
       if (!Array.isArray(related)) continue
       const current = this.linkIds(link, related)
-      const known = state ? state.links.get(link.relation) : new Set<string>()
-      if (known === undefined) {
-        out.push({ link, ownId, add: [...current], remove: [], replace: true, keep: [...current] })
+      const before = known
+        ? (known.get(link.relation) ?? (snapshots.has(entity) ? undefined : new Set()))
+        : undefined
+      if (before === undefined) {
+        out.push({ link, entity, ownId, add: [...current], remove: [], replace: true, current })
         continue
       }
-      const add = [...current].filter((id) => !known.has(id))
-      const remove = [...known].filter((id) => !current.has(id))
+      const add = [...current].filter((id) => !before.has(id))
+      const remove = [...before].filter((id) => !current.has(id))
       if (add.length > 0 || remove.length > 0) {
-        out.push({ link, ownId, add, remove, replace: false, keep: [] })
+        out.push({ link, entity, ownId, add, remove, replace: false, current })
       }
     }
   }
@@ -434,7 +511,7 @@ export class UnitOfWork {
   /** Writes the work through the transaction; `onStatement` names the table for errors. */
   async execute(
     work: Work,
-    transaction: Transaction,
+    transaction: Connection,
     onStatement: (table: string) => void,
   ): Promise<void> {
     const dialect = this.dialect!
@@ -471,13 +548,14 @@ export class UnitOfWork {
     }
     for (const { plan, entities } of work.deletes) {
       onStatement(plan.metadata.tableName)
-      const ids = entities.map((entity) =>
-        plan.primary.map((column) => column.toDatabase(readColumn(entity, column))),
-      )
-      const perStatement = Math.max(1, Math.floor(dialect.maxParameters / plan.primary.length))
-      for (let start = 0; start < ids.length; start += perStatement) {
-        const chunk = ids.slice(start, start + perStatement)
-        await transaction.run(plan.deleteSql(chunk.length), chunk.flat())
+      const width = plan.primary.length
+      const perStatement = Math.max(1, Math.floor(dialect.maxParameters / width))
+      for (let start = 0; start < entities.length; start += perStatement) {
+        const chunk = entities.slice(start, start + perStatement)
+        const params = chunk.flatMap((entity) =>
+          plan.primary.map((column) => column.toDatabase(readColumn(entity, column))),
+        )
+        await transaction.run(plan.deleteSql(chunk.length), params)
       }
     }
   }
@@ -485,47 +563,53 @@ export class UnitOfWork {
   private async insertRows(
     plan: EntityPlan,
     entities: readonly object[],
-    transaction: Transaction,
+    transaction: Connection,
     dialect: Dialect,
   ): Promise<void> {
     // Rows that leave a defaulted column unset are inserted without it, so the default applies.
-    const groups = new Map<string, { columns: ColumnPlan[]; rows: unknown[][] }>()
+    const groups = new Map<string, object[]>()
     for (const entity of entities) {
       let key = ""
-      for (const column of plan.columns) {
-        if (column.hasDatabaseDefault && readColumn(entity, column) === undefined)
-          key += `${column.index},`
+      for (const column of plan.defaulted) {
+        if (readColumn(entity, column) === undefined) key += `${column.index},`
       }
       let group = groups.get(key)
-      if (!group) {
-        const omitted = new Set(key.split(",").filter(Boolean).map(Number))
-        group = { columns: plan.columns.filter((column) => !omitted.has(column.index)), rows: [] }
-        groups.set(key, group)
-      }
-      group.rows.push(group.columns.map((column) => column.toDatabase(readColumn(entity, column))))
+      if (!group) groups.set(key, (group = []))
+      group.push(entity)
     }
-    for (const [key, { columns, rows }] of groups) {
+    for (const [key, group] of groups) {
+      const columns = key === "" ? plan.columns : plan.columnsWithout(key)
       const width = columns.length
       const maxRows = Math.max(
         1,
         Math.min(MAX_ROWS_PER_INSERT, Math.floor(dialect.maxParameters / width)),
       )
       let start = 0
-      while (start < rows.length) {
-        let end = start
+      while (start < group.length) {
+        // Parameters go straight into one flat array per statement; a row's values are read
+        // once and also become its snapshot.
+        let params: unknown[] = []
         let bytes = 0
-        while (end < rows.length && end - start < maxRows) {
-          bytes += rowBytes(rows[end]!)
-          if (end > start && bytes > dialect.maxStatementBytes) break
+        let end = start
+        while (end < group.length && end - start < maxRows) {
+          const entity = group[end]!
+          const snapshot = new Array<unknown>(plan.columns.length)
+          const offset = params.length
+          for (const column of columns) {
+            const value = readColumn(entity, column)
+            snapshot[column.index] = column.snapshot(value)
+            const converted = column.toDatabase(value)
+            if (typeof converted === "string") bytes += converted.length
+            params.push(converted)
+          }
+          if (end > start && bytes > dialect.maxStatementBytes) {
+            params = params.slice(0, offset)
+            break
+          }
+          snapshots.set(entity, snapshot)
           end += 1
         }
         const count = end - start
-        const params = new Array<unknown>(count * width)
-        for (let row = 0; row < count; row += 1) {
-          const values = rows[start + row]!
-          for (let column = 0; column < width; column += 1)
-            params[row * width + column] = values[column]
-        }
         await transaction.run(plan.insertSql(columns, count, key), params)
         start = end
       }
@@ -534,7 +618,7 @@ export class UnitOfWork {
 
   private async writeLinks(
     change: LinkChange,
-    transaction: Transaction,
+    transaction: Connection,
     dialect: Dialect,
   ): Promise<void> {
     const { link, ownId } = change
@@ -543,8 +627,7 @@ export class UnitOfWork {
     let parameter = 0
     const next = (): string => dialect.placeholder(++parameter)
     if (change.replace || change.remove.length > 0) {
-      parameter = 0
-      const ids = change.replace ? change.keep : change.remove
+      const ids = change.replace ? change.add : change.remove
       let sql = `DELETE FROM ${link.table} WHERE ${own} = ${next()}`
       if (ids.length > 0) {
         const slots = ids.map(() => next()).join(", ")
@@ -565,46 +648,40 @@ export class UnitOfWork {
     }
   }
 
-  /** Records what a successful flush wrote: new objects become tracked, snapshots move on. */
+  /**
+   * Records what a successful flush wrote: new objects become tracked, snapshots move on, and
+   * the undo log remembers what they were.
+   */
   afterFlush(work: Work): void {
     for (const { plan, entities } of work.inserts) {
       for (const entity of entities) {
         this.newObjects.delete(entity)
-        this.tracked.add(entity)
-        this.insertedInTransaction.add(entity)
-        this.remember(plan, entity)
-        this.pending.set(entity, this.snapshotOf(plan, entity))
+        this.inserted.push(entity)
+        const identity = plan.identity(entity)
+        if (identity !== undefined) this.remember(plan, identity, entity)
+        // Rows inserted through TypeORM (database-generated ids) get their snapshot here.
+        if (!snapshots.has(entity)) snapshots.set(entity, plan.snapshotRow(entity))
       }
     }
     for (const update of work.updates) {
-      const state = this.stateOf(update.entity)
-      this.pending.set(update.entity, {
-        values: update.plan.columns.map((column) =>
-          column.snapshot(readColumn(update.entity, column)),
-        ),
-        links: state?.links ?? new Map<RelationMetadata, Set<string> | undefined>(),
-      })
+      this.recordUndo(update.entity)
+      snapshots.set(update.entity, update.plan.snapshotRow(update.entity))
     }
     for (const change of work.links) {
-      const entity = this.lookupById(change.link.relation.entityMetadata, change.ownId)
-      if (!entity) continue
-      const state = this.pending.get(entity) ?? {
-        ...this.stateOf(entity)!,
-        links: new Map(this.stateOf(entity)?.links),
+      this.recordUndo(change.entity)
+      let links = linkStates.get(change.entity)
+      if (!links) linkStates.set(change.entity, (links = new Map() as LinkState))
+      else if (this.undo.get(change.entity)?.links === links) {
+        linkStates.set(change.entity, (links = new Map(links)))
       }
-      const related = (entity as Record<string, unknown>)[change.link.relation.propertyName]
-      state.links.set(
-        change.link.relation,
-        Array.isArray(related) ? this.linkIds(change.link, related) : undefined,
-      )
-      this.pending.set(entity, state)
+      links.set(change.link.relation, change.current)
     }
     if (work.deletes.length > 0) {
       const gone = new Set<object>()
       for (const { plan, entities } of work.deletes) {
         for (const entity of entities) {
           this.deleted.delete(entity)
-          this.deletedInTransaction.add(entity)
+          this.deletedInTransaction.push(entity)
           this.forget(plan, entity)
           gone.add(entity)
         }
@@ -612,13 +689,27 @@ export class UnitOfWork {
       this.unlinkFromTracked(gone)
     }
     // Deletes of objects that never reached the database need no statement.
-    for (const entity of this.deleted) if (!this.stateOf(entity)) this.deleted.delete(entity)
+    for (const entity of this.deleted) if (!snapshots.has(entity)) this.deleted.delete(entity)
+  }
+
+  /** A flush failed: rows it meant to insert are not in the database after all. */
+  abandon(work: Work): void {
+    for (const { entities } of work.inserts) {
+      for (const entity of entities) {
+        if (!this.inserted.includes(entity)) snapshots.delete(entity)
+      }
+    }
+  }
+
+  private recordUndo(entity: object): void {
+    if (this.undo.has(entity) || this.inserted.includes(entity)) return
+    this.undo.set(entity, { snapshot: snapshots.get(entity), links: linkStates.get(entity) })
   }
 
   // Relations of tracked objects stop pointing at deleted ones (an array loses them, a single
   // reference becomes "not loaded"), as if they had been read again.
   private unlinkFromTracked(gone: ReadonlySet<object>): void {
-    for (const entity of this.tracked) {
+    for (const entity of this.trackedEntities()) {
       const record = entity as Record<string, unknown>
       for (const relation of this.planFor(entity).relations) {
         const value = record[relation.propertyName]
@@ -633,127 +724,98 @@ export class UnitOfWork {
     }
   }
 
-  private lookupById(metadata: EntityMetadata, id: unknown): object | undefined {
-    return this.identity.get(metadata)?.get(keyOf(id))
-  }
-
-  private snapshotOf(plan: EntityPlan, entity: object): EntityState {
-    const links = new Map<RelationMetadata, Set<string> | undefined>()
-    for (const link of plan.links) {
-      const related = (entity as Record<string, unknown>)[link.relation.propertyName]
-      links.set(link.relation, Array.isArray(related) ? this.linkIds(link, related) : new Set())
-    }
-    return {
-      values: plan.columns.map((column) => column.snapshot(readColumn(entity, column))),
-      links,
-    }
-  }
-
-  /** The transaction committed: what it wrote and read is now what the database holds. */
+  /** The transaction committed: its writes stand, the undo log is dropped. */
   committed(): void {
-    for (const [entity, state] of this.pending) committedStates.set(entity, state)
     for (const entity of this.deletedInTransaction) {
-      committedStates.delete(entity)
+      snapshots.delete(entity)
+      linkStates.delete(entity)
       deletedObjects.add(entity)
     }
-    this.pending.clear()
-    this.insertedInTransaction.clear()
-    this.deletedInTransaction.clear()
+    this.inserted = []
+    this.undo.clear()
+    this.deletedInTransaction = []
   }
 
   /**
-   * The transaction rolled back. Like an ORM that expires its objects: staged and inserted
-   * objects leave the session (they are new again), tracked ones get their committed column
-   * values back, and objects first seen in this transaction leave the session but stay known
-   * to exist, so adding them again updates rather than inserts them.
+   * The transaction rolled back: inserted objects are new again (outside the session), updated
+   * ones get back what the database holds, deleted ones are tracked again; staged work is gone.
    */
-  rolledBack(): void {
-    for (const entity of this.insertedInTransaction) {
-      this.tracked.delete(entity)
+  undoTransaction(): void {
+    for (const entity of this.inserted) {
+      snapshots.delete(entity)
+      linkStates.delete(entity)
       this.forget(this.planFor(entity), entity)
     }
-    this.newObjects.clear()
-    for (const entity of this.deletedInTransaction) this.tracked.add(entity)
-    this.deleted.clear()
-    for (const entity of [...this.tracked]) {
-      const plan = this.planFor(entity)
-      const committed = committedStates.get(entity)
-      if (!committed) {
-        if (this.pending.has(entity))
-          committedStates.set(entity, { values: undefined, links: new Map() })
-        this.tracked.delete(entity)
-        this.forget(plan, entity)
-        continue
-      }
-      this.restore(plan, entity, committed)
-      this.remember(plan, entity)
+    for (const [entity, undo] of this.undo) {
+      if (undo.snapshot === undefined) snapshots.delete(entity)
+      else snapshots.set(entity, undo.snapshot)
+      if (undo.links === undefined) linkStates.delete(entity)
+      else linkStates.set(entity, undo.links)
     }
-    this.pending.clear()
-    this.insertedInTransaction.clear()
-    this.deletedInTransaction.clear()
+    for (const entity of this.deletedInTransaction) {
+      const plan = this.planFor(entity)
+      const identity = plan.identity(entity)
+      if (identity !== undefined) this.remember(plan, identity, entity)
+    }
+    this.toAttach.clear()
+    this.newObjects.clear()
+    this.deleted.clear()
+    this.inserted = []
+    this.undo.clear()
+    this.deletedInTransaction = []
+  }
+
+  /**
+   * Puts every tracked object back to what the database holds (as far as known), like an ORM
+   * that expires its objects on rollback: changes made in memory are dropped.
+   */
+  revertAll(): void {
+    for (const entity of this.trackedEntities()) this.revert(entity)
   }
 
   /** Puts a tracked entity's columns back to what the database holds (as far as known). */
   revert(entity: object): void {
-    const state = this.stateOf(entity)
-    if (state && this.tracked.has(entity)) this.restore(this.planFor(entity), entity, state)
-  }
-
-  private restore(plan: EntityPlan, entity: object, state: EntityState): void {
+    const snapshot = snapshots.get(entity)
+    if (snapshot === undefined) return
+    const plan = this.planFor(entity)
     const record = entity as Record<string, unknown>
-    if (state.values) {
+    if (snapshot !== UNKNOWN) {
       for (const column of plan.columns) {
         if (column.property === undefined) continue
-        const value = state.values[column.index]
+        const value = snapshot[column.index]
         if (!sameAsSnapshot(column, record[column.property], value)) {
           record[column.property] = column.restore(value)
           if (column.relation) record[column.relation.propertyName] = undefined
         }
       }
     }
+    const known = linkStates.get(entity)
     for (const link of plan.links) {
       const related = record[link.relation.propertyName]
       if (!Array.isArray(related)) continue
-      const known = state.links.get(link.relation)
+      const before = known?.get(link.relation)
       const current = this.linkIds(link, related)
-      if (!known || known.size !== current.size || [...current].some((id) => !known.has(id))) {
+      if (!before || before.size !== current.size || [...current].some((id) => !before.has(id))) {
         record[link.relation.propertyName] = undefined
       }
     }
   }
 
-  /** Forgets everything (the session is closing). Committed states stay for other sessions. */
+  /** Forgets every object (the session is closing). What is known of rows stays for others. */
   clear(): void {
+    this.toAttach.clear()
     this.newObjects.clear()
-    this.tracked.clear()
     this.deleted.clear()
     this.identity.clear()
-    this.pending.clear()
-    this.insertedInTransaction.clear()
-    this.deletedInTransaction.clear()
+    this.tracked = 0
+    this.inserted = []
+    this.undo.clear()
+    this.deletedInTransaction = []
   }
-}
 
-export interface Work {
-  readonly inserts: Insert[]
-  readonly updates: Update[]
-  readonly links: LinkChange[]
-  readonly deletes: Insert[]
-}
-
-export function isEmptyWork(work: Work): boolean {
-  return (
-    work.inserts.length === 0 &&
-    work.updates.length === 0 &&
-    work.links.length === 0 &&
-    work.deletes.length === 0
-  )
-}
-
-function rowBytes(values: readonly unknown[]): number {
-  let bytes = 0
-  for (const value of values) bytes += typeof value === "string" ? value.length : 8
-  return bytes
+  private lookupById(metadata: EntityMetadata, id: unknown): object | undefined {
+    return this.identity.get(metadata)?.get(keyOf(id))
+  }
 }
 
 const typeOrders = new WeakMap<DataSource, Map<EntityMetadata, number>>()
@@ -762,10 +824,10 @@ const typeOrders = new WeakMap<DataSource, Map<EntityMetadata, number>>()
 function typeOrder(dataSource: DataSource): Map<EntityMetadata, number> {
   let order = typeOrders.get(dataSource)
   if (order) return order
-  order = new Map()
+  const result = new Map<EntityMetadata, number>()
   const visiting = new Set<EntityMetadata>()
   const visit = (metadata: EntityMetadata): void => {
-    if (order.has(metadata) || visiting.has(metadata)) return
+    if (result.has(metadata) || visiting.has(metadata)) return
     visiting.add(metadata)
     for (const relation of metadata.relations) {
       if (
@@ -776,17 +838,18 @@ function typeOrder(dataSource: DataSource): Map<EntityMetadata, number> {
       }
     }
     visiting.delete(metadata)
-    order.set(metadata, order.size)
+    result.set(metadata, result.size)
   }
   for (const metadata of dataSource.entityMetadatas) visit(metadata)
+  order = result
   typeOrders.set(dataSource, order)
   return order
 }
 
 /** Rows of a self-referencing table ordered so that a parent comes before its children. */
 function parentsFirst(plan: EntityPlan, entities: object[]): object[] {
-  const selfColumns = plan.columns.filter(
-    (column) => column.relation && column.relation.inverseEntityMetadata === plan.metadata,
+  const selfColumns = plan.joinColumns.filter(
+    (column) => column.relation!.inverseEntityMetadata === plan.metadata,
   )
   if (selfColumns.length === 0 || entities.length < 2) return entities
   const byId = new Map<string, object>()

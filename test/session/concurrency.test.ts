@@ -30,7 +30,10 @@ async function expectPoolWhole(
     }
   ).pool
   expect(pool._freeConnections.length).toBe(pool._allConnections.length)
-  const rows: unknown[] = await dataSource.query("SELECT trx_id FROM information_schema.innodb_trx")
+  // Open transactions of this test's database only: other test files share the server.
+  const rows: unknown[] = await dataSource.query(
+    "SELECT t.trx_id FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.db = DATABASE() AND p.id <> CONNECTION_ID()",
+  )
   expect(rows).toEqual([])
 }
 

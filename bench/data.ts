@@ -1,0 +1,130 @@
+import type { Database as SqliteDatabase, Statement } from "better-sqlite3"
+import { Operator, Orchestrator, Project, Session, User, uuidv7 } from "../src"
+import type { Target } from "./targets"
+
+let sequence = 0
+export function nextName(prefix: string): string {
+  sequence += 1
+  return `${prefix}${process.pid}x${sequence}`
+}
+
+const FILLER = "The developer wrote the component and the executive reviewed it; ".repeat(5)
+
+/** About 300 bytes of message JSON, different for every i. */
+export function messageContent(i: number): string {
+  return JSON.stringify({
+    type: "textmessage",
+    index: i,
+    text: FILLER.slice(0, 250 - String(i).length),
+  })
+}
+
+/** A user, an orchestrator, one operator, and `projects` projects: the owners of messages. */
+export interface Owners {
+  readonly userId: string
+  readonly orchestratorId: string
+  readonly operatorId: string
+  readonly projectIds: string[]
+}
+
+export async function seedOwners(target: Target, projects: number): Promise<Owners> {
+  await using session = new Session(target.dataSource)
+  const user = session.add(Object.assign(new User(), { email: `${nextName("bench")}@example.com` }))
+  const orchestrator = session.add(
+    Object.assign(new Orchestrator(), { type: "software", name: nextName("orch"), user }),
+  )
+  const operator = session.add(
+    Object.assign(new Operator(), {
+      name: "Developer",
+      title: "developer",
+      instructions: "Write code.",
+      orchestrator,
+    }),
+  )
+  const created = Array.from({ length: projects }, () =>
+    session.add(Object.assign(new Project(), { name: nextName("project"), orchestrator })),
+  )
+  await session.commit()
+  return {
+    userId: user.id,
+    orchestratorId: orchestrator.id,
+    operatorId: operator.id,
+    projectIds: created.map((project) => project.id),
+  }
+}
+
+/** A new project of the owners' orchestrator, so every run writes into an empty project. */
+export async function newProject(target: Target, owners: Owners): Promise<string> {
+  await using session = new Session(target.dataSource)
+  const project = session.add(
+    Object.assign(new Project(), {
+      name: nextName("project"),
+      orchestratorId: owners.orchestratorId,
+    }),
+  )
+  await session.commit()
+  return project.id
+}
+
+export const MESSAGE_COLUMNS = [
+  "id",
+  "created_at",
+  "updated_at",
+  "type",
+  "content",
+  "prompt",
+  "status",
+  "project_id",
+  "user_id",
+  "operator_id",
+] as const
+
+/** A message row as the raw drivers bind it; dates in the driver's form. */
+export function messageRow(
+  kind: Target["kind"],
+  i: number,
+  projectId: string,
+  owners: Owners,
+): unknown[] {
+  const now = new Date()
+  const date = kind === "sqlite" ? now.toISOString().replace("T", " ").replace("Z", "") : now
+  const byUser = i % 2 === 0
+  return [
+    uuidv7(),
+    date,
+    date,
+    "textmessage",
+    messageContent(i),
+    null,
+    "init",
+    projectId,
+    byUser ? owners.userId : null,
+    byUser ? null : owners.operatorId,
+  ]
+}
+
+export function quote(kind: Target["kind"], name: string): string {
+  return kind === "mariadb" ? `\`${name}\`` : `"${name}"`
+}
+
+/** `INSERT INTO message (...) VALUES (...), ...` for `rows` rows in the driver's placeholder style. */
+export function insertMessagesSql(kind: Target["kind"], rows: number): string {
+  const columns = MESSAGE_COLUMNS.map((column) => quote(kind, column)).join(", ")
+  let parameter = 0
+  const values = Array.from({ length: rows }, () => {
+    const slots = MESSAGE_COLUMNS.map(() => (kind === "postgres" ? `$${++parameter}` : "?"))
+    return `(${slots.join(", ")})`
+  })
+  return `INSERT INTO ${quote(kind, "message")} (${columns}) VALUES ${values.join(", ")}`
+}
+
+const statementCache = new WeakMap<object, Map<string, Statement>>()
+
+/** A prepared statement of the raw SQLite connection, prepared once (as a careful user would). */
+export function prepared(db: SqliteDatabase, sql: string): Statement {
+  let cache = statementCache.get(db)
+  if (!cache) statementCache.set(db, (cache = new Map<string, Statement>()))
+  let statement = cache.get(sql)
+  if (!statement) cache.set(sql, (statement = db.prepare(sql)))
+  return statement
+}

@@ -1,0 +1,212 @@
+// `npm run bench [-- --quick] [-- --db=sqlite,postgres] [-- --only=W1,W3,M] [-- --runs=7]`
+//
+// Runs every workload on SQLite and, when reachable, PostgreSQL and MariaDB, with three variants
+// interleaved round by round (so drift hits all alike): the Session, the raw driver doing the
+// same SQL work by hand (the floor), and plain TypeORM. Prints one table with medians, ranges and
+// the ratio to the raw driver, and writes it to bench/results.json.
+import "reflect-metadata"
+import { execFileSync } from "node:child_process"
+import { writeFileSync } from "node:fs"
+import { cpus, totalmem } from "node:os"
+import { join } from "node:path"
+import { formatBytes, formatMs, summarize, type Summary } from "./stats"
+import { openTarget, reachable, type DatabaseKind, type Target } from "./targets"
+import { FULL, QUICK, VARIANTS, type Sizes, type Variant, type Workload } from "./workload"
+import { bulk } from "./workloads/bulk"
+import { graph } from "./workloads/graph"
+import { read } from "./workloads/read"
+import { single } from "./workloads/single"
+
+interface Row {
+  readonly workload: string
+  readonly title: string
+  readonly unit: string
+  readonly database: DatabaseKind
+  readonly variant: Variant
+  readonly kind: "time" | "memory"
+  readonly summary?: Summary
+  readonly error?: string
+  ratio?: number
+}
+
+const WORKLOADS: readonly Workload<never>[] = [
+  bulk,
+  single,
+  read,
+  graph,
+] as unknown as Workload<never>[]
+
+function argument(name: string): string | undefined {
+  const prefix = `--${name}=`
+  return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length)
+}
+
+const quick = process.argv.includes("--quick")
+const sizes: Sizes = quick ? QUICK : FULL
+const runs = Number(argument("runs") ?? (quick ? 3 : 5))
+const only = argument("only")?.split(",")
+const databases = (argument("db")?.split(",") ?? [
+  "sqlite",
+  "postgres",
+  "mariadb",
+]) as DatabaseKind[]
+const wanted = (id: string): boolean => !only || only.includes(id)
+
+async function main(): Promise<void> {
+  const rows: Row[] = []
+  const plans: Record<string, string> = {}
+  console.log(
+    `concrete-db benchmark — ${quick ? "quick" : "full"} sizes, ${runs} measured runs after a warm-up`,
+  )
+  for (const kind of databases) {
+    if (!(await reachable(kind))) {
+      console.log(`\n${kind}: unreachable, skipped`)
+      continue
+    }
+    console.log(`\n${kind}:`)
+    const target = await openTarget(kind)
+    try {
+      for (const workload of WORKLOADS) {
+        if (!wanted(workload.id)) continue
+        rows.push(...(await measure(workload, target)))
+        const state = latestStates.get(workload.id)
+        if (state && typeof state === "object" && "plan" in state) plans[kind] = String(state.plan)
+      }
+      if (wanted("M")) rows.push(...measureMemory(target))
+    } finally {
+      await target.close()
+    }
+  }
+  for (const row of rows) {
+    const raw = rows.find(
+      (other) =>
+        other.workload === row.workload &&
+        other.database === row.database &&
+        other.variant === "raw",
+    )
+    if (row.summary && raw?.summary) row.ratio = row.summary.median / raw.summary.median
+  }
+  printTable(rows)
+  for (const [kind, plan] of Object.entries(plans)) console.log(`W3 plan on ${kind}: ${plan}`)
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${formatBytes(totalmem())} RAM, Node ${process.version}`
+  writeFileSync(
+    join(__dirname, "results.json"),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, quick, runs, sizes, plans, rows }, null, 2)}\n`,
+  )
+  console.log(`\nMachine: ${machine}\nWritten to bench/results.json`)
+}
+
+const latestStates = new Map<string, unknown>()
+
+async function measure(workload: Workload<never>, target: Target): Promise<Row[]> {
+  process.stdout.write(`  ${workload.id} ${workload.title}: preparing`)
+  const state = await workload.prepare(target, sizes)
+  latestStates.set(workload.id, state)
+  const times = new Map<Variant, number[]>(VARIANTS.map((variant) => [variant, []]))
+  const errors = new Map<Variant, string>()
+  for (let round = 0; round <= runs; round += 1) {
+    // Rotate the order every round so no variant always runs first (or right after another).
+    const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!)
+    for (const variant of order) {
+      if (errors.has(variant)) continue
+      try {
+        global.gc?.()
+        const ms = await workload.run(variant, target, state, sizes)
+        if (round > 0) times.get(variant)!.push(ms)
+      } catch (error) {
+        errors.set(variant, (error as Error).message.split("\n")[0]!.slice(0, 120))
+      }
+    }
+    process.stdout.write(round === 0 ? ", warmed up" : ".")
+  }
+  process.stdout.write("\n")
+  return VARIANTS.map((variant) => {
+    const error = errors.get(variant)
+    const values = times.get(variant)!
+    return {
+      workload: workload.id,
+      title: workload.title,
+      unit: workload.unit(sizes),
+      database: target.kind,
+      variant,
+      kind: "time" as const,
+      ...(error ? { error } : { summary: summarize(values) }),
+    }
+  })
+}
+
+function measureMemory(target: Target): Row[] {
+  process.stdout.write(`  M memory: `)
+  const results: Row[] = []
+  const memoryRuns = Math.max(3, Math.min(runs, 5))
+  const samples = new Map<string, number[]>([
+    ["session", []],
+    ["raw", []],
+  ])
+  for (let round = 0; round < memoryRuns; round += 1) {
+    for (const variant of round % 2 === 0 ? ["session", "raw"] : ["raw", "session"]) {
+      const output = execFileSync(
+        process.execPath,
+        [
+          "--expose-gc",
+          "-r",
+          "ts-node/register",
+          join(__dirname, "memory.ts"),
+          target.kind,
+          variant,
+          String(sizes.memoryMessages),
+          JSON.stringify(target.env),
+        ],
+        { encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
+      )
+      const { growth } = JSON.parse(output.trim().split("\n").pop()!) as { growth: number }
+      samples.get(variant)!.push(growth)
+      process.stdout.write(".")
+    }
+  }
+  process.stdout.write("\n")
+  for (const [variant, values] of samples) {
+    results.push({
+      workload: "M",
+      title: "peak RSS growth",
+      unit: `commit of ${sizes.memoryMessages.toLocaleString("en")} messages in one session`,
+      database: target.kind,
+      variant: variant as Variant,
+      kind: "memory",
+      summary: summarize(values),
+    })
+  }
+  return results
+}
+
+function printTable(rows: readonly Row[]): void {
+  const header = ["workload", "database", "variant", "median", "min – max", "× raw"]
+  const lines = rows.map((row) => {
+    const format = row.kind === "memory" ? formatBytes : formatMs
+    return [
+      `${row.workload} ${row.title}`,
+      row.database,
+      row.variant,
+      row.summary ? format(row.summary.median) : "failed",
+      row.summary ? `${format(row.summary.min)} – ${format(row.summary.max)}` : (row.error ?? ""),
+      row.ratio === undefined ? "" : `${row.ratio.toFixed(2)}×`,
+    ]
+  })
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => line[column]!.length)),
+  )
+  const render = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`
+  console.log("")
+  console.log(render(header))
+  console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`)
+  for (const line of lines) console.log(render(line))
+  console.log("")
+  const units = new Map(rows.map((row) => [row.workload, row.unit]))
+  for (const [workload, unit] of units) console.log(`${workload}: ${unit}`)
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exitCode = 1
+})

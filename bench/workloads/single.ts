@@ -1,0 +1,104 @@
+import type { Database as SqliteDatabase } from "better-sqlite3"
+import { Message, Session } from "../../src"
+import {
+  insertMessagesSql,
+  messageContent,
+  messageRow,
+  newProject,
+  seedOwners,
+  type Owners,
+} from "../data"
+import { nowMs } from "../stats"
+import type { Target } from "../targets"
+import type { Workload } from "../workload"
+
+/** W2: messages written one at a time, each in its own session and commit, as an agent does. */
+export const single: Workload<Owners> = {
+  id: "W2",
+  title: "one at a time",
+  unit: (sizes) => `${sizes.singleMessages.toLocaleString("en")} commits of one message`,
+  prepare: (target) => seedOwners(target, 1),
+  async run(variant, target, owners, sizes) {
+    const projectId = await newProject(target, owners)
+    const count = sizes.singleMessages
+    const start = nowMs()
+    for (let i = 0; i < count; i += 1) {
+      if (variant === "raw") {
+        await rawOne(target, i, projectId, owners)
+        continue
+      }
+      const message = Object.assign(new Message(), {
+        type: "textmessage",
+        content: messageContent(i),
+        projectId,
+        ...(i % 2 === 0 ? { userId: owners.userId } : { operatorId: owners.operatorId }),
+      })
+      if (variant === "session") {
+        const session = new Session(target.dataSource)
+        session.add(message)
+        await session.commit()
+        await session.close()
+      } else {
+        await target.dataSource.manager.save(message)
+      }
+    }
+    return nowMs() - start
+  },
+}
+
+async function rawOne(target: Target, i: number, projectId: string, owners: Owners): Promise<void> {
+  const raw = target.raw
+  if (raw.kind === "sqlite") {
+    rawSqlite(raw.db).begin.run()
+    rawSqlite(raw.db).insert.run(...messageRow("sqlite", i, projectId, owners))
+    rawSqlite(raw.db).commit.run()
+    return
+  }
+  if (raw.kind === "postgres") {
+    const client = await raw.pool.connect()
+    try {
+      await client.query("BEGIN")
+      await client.query(
+        insertMessagesSql("postgres", 1),
+        messageRow("postgres", i, projectId, owners),
+      )
+      await client.query("COMMIT")
+    } finally {
+      client.release()
+    }
+    return
+  }
+  const connection = await raw.pool.getConnection()
+  try {
+    await connection.beginTransaction()
+    await connection.query(
+      insertMessagesSql("mariadb", 1),
+      messageRow("mariadb", i, projectId, owners),
+    )
+    await connection.commit()
+  } finally {
+    connection.release()
+  }
+}
+
+const statements = new WeakMap<
+  object,
+  {
+    begin: { run(): unknown }
+    insert: { run(...p: unknown[]): unknown }
+    commit: { run(): unknown }
+  }
+>()
+
+function rawSqlite(db: SqliteDatabase) {
+  let cached = statements.get(db)
+  if (!cached) {
+    cached = {
+      begin: db.prepare("BEGIN IMMEDIATE"),
+      insert: db.prepare(insertMessagesSql("sqlite", 1)),
+      commit: db.prepare("COMMIT"),
+    }
+    statements.set(db, cached)
+  }
+  return cached
+}

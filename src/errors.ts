@@ -109,3 +109,69 @@ export class SessionStateError extends ConcreteDbError {}
 
 /** A row the caller relies on does not exist (for example `session.refresh` of a deleted row). */
 export class NotFoundError extends ConcreteDbError {}
+
+/**
+ * A stored message (or a plain object said to be one) could not be turned back into an instance of
+ * its message class: its type is not registered, its content is not JSON, or the JSON does not fit
+ * the class. Names the message id (when there is one) and the type; `problems` lists what is wrong.
+ *
+ * @example
+ * try {
+ *   row.toObj()
+ * } catch (error) {
+ *   if (error instanceof MessageDecodeError) console.log(error.messageId, error.messageType)
+ *   else throw error
+ * }
+ */
+export class MessageDecodeError extends ConcreteDbError {
+  readonly messageId: string | undefined
+  readonly messageType: string
+  readonly problems: readonly string[]
+
+  constructor(
+    detail: { messageId?: string | undefined; messageType: string; problems: readonly string[] },
+    options?: { cause?: unknown },
+  ) {
+    const subject =
+      detail.messageId === undefined
+        ? `a "${detail.messageType}" message`
+        : `message ${detail.messageId} of type "${detail.messageType}"`
+    super(`Cannot decode ${subject}: ${detail.problems.join("; ")}`, options)
+    this.messageId = detail.messageId
+    this.messageType = detail.messageType
+    this.problems = detail.problems
+  }
+}
+
+/** Why an LLM client could not produce an answer. */
+export type LlmClientErrorReason =
+  "http" | "timeout" | "aborted" | "network" | "refusal" | "invalid-answer" | "script-exhausted"
+
+/**
+ * An LLM client could not produce an answer of the requested message type: the server answered
+ * with an HTTP error, timed out or could not be reached, the model refused, the answer was empty,
+ * not JSON or did not fit the type, or a scripted client ran out of answers. `reason` says which;
+ * `status` is the HTTP status when there was one. An API key is never part of the message.
+ *
+ * @example
+ * try {
+ *   await client.complete({ messages, responseType: PlannedComponents })
+ * } catch (error) {
+ *   if (error instanceof LlmClientError && error.reason === "timeout") retryLater()
+ *   else throw error
+ * }
+ */
+export class LlmClientError extends ConcreteDbError {
+  readonly reason: LlmClientErrorReason
+  readonly status: number | undefined
+
+  constructor(
+    message: string,
+    detail: { reason: LlmClientErrorReason; status?: number | undefined },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.reason = detail.reason
+    this.status = detail.status
+  }
+}

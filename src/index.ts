@@ -57,5 +57,59 @@ export { ConcreteNamingStrategy } from "./naming-strategy"
 // --- DTOs and services ---
 
 // --- message types and LLM clients ---
+export { MessageDecodeError, LlmClientError, type LlmClientErrorReason } from "./errors"
+export { ConcreteMessage, type MessageClass } from "./messages/concrete-message"
+export {
+  field,
+  type MessageField,
+  type MessageFields,
+  type MessageData,
+  type StringField,
+  type NumberField,
+  type IntegerField,
+  type BooleanField,
+  type ArrayField,
+  type NestedField,
+} from "./messages/message-field"
+export { messageJsonSchema, type JsonSchema } from "./messages/message-json-schema"
+export {
+  MessageRegistry,
+  messageRegistry,
+  registerMessageType,
+  MessageType,
+  BUILT_IN_MESSAGE_TYPES,
+  MESSAGE_TYPE_MAX_LENGTH,
+} from "./messages/message-registry"
+export { decodeMessage, type StoredMessage } from "./messages/decode-message"
+export {
+  messageFromObj,
+  type MessageFromObjOptions,
+  type MessageSender,
+} from "./messages/message-from-obj"
+export { TextMessage } from "./messages/text-message"
+export { Param } from "./messages/param"
+export { ToolCall } from "./messages/tool-call"
+export { PlannedComponents } from "./messages/planned-components"
+export { Summary } from "./messages/summary"
+export { ProjectFile } from "./messages/project-file"
+export { ProjectDirectory } from "./messages/project-directory"
+export { ChildNodeSummary } from "./messages/child-node-summary"
+export { NodeSummary } from "./messages/node-summary"
+export { NodeUUID } from "./messages/node-uuid"
+export { Rating } from "./messages/rating"
+export {
+  type LlmClient,
+  type ChatMessage,
+  type ChatRole,
+  type CompletionRequest,
+} from "./clients/llm-client"
+export { ScriptedClient, type ScriptedAnswer, type ScriptFunction } from "./clients/scripted-client"
+export {
+  OpenAICompatibleClient,
+  type OpenAICompatibleClientOptions,
+  DEFAULT_OPENAI_BASE_URL,
+  DEFAULT_OPENAI_MODEL,
+  DEFAULT_LLM_TIMEOUT_MS,
+} from "./clients/openai-compatible-client"
 
 // --- orchestrators ---

@@ -1,0 +1,342 @@
+import { inspect } from "node:util"
+import {
+  type ChatMessage,
+  ConcreteDbError,
+  DEFAULT_OPENAI_BASE_URL,
+  DEFAULT_OPENAI_MODEL,
+  LlmClientError,
+  OpenAICompatibleClient,
+  type OpenAICompatibleClientOptions,
+  PlannedComponents,
+  ProjectDirectory,
+  ProjectFile,
+  Rating,
+} from "../../src"
+import { completion, StubChatServer } from "./stub-chat-server"
+
+const API_KEY = "sk-test-Zq8v3NbT5xLw0Kp2"
+
+const messages: ChatMessage[] = [
+  { role: "system", content: "You are the executive. Plan the components." },
+  { role: "user", content: "Build a hello world page" },
+]
+
+const server = new StubChatServer()
+beforeAll(() => server.start())
+afterAll(() => server.stop())
+beforeEach(() => {
+  server.received.length = 0
+})
+
+function client(options: OpenAICompatibleClientOptions = {}): OpenAICompatibleClient {
+  return new OpenAICompatibleClient({
+    baseUrl: server.baseUrl,
+    apiKey: API_KEY,
+    model: "stub-model",
+    timeoutMs: 10_000,
+    env: {},
+    ...options,
+  })
+}
+
+async function clientError(promise: Promise<unknown>): Promise<LlmClientError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(LlmClientError)
+    return error as LlmClientError
+  }
+  throw new Error("expected an LlmClientError")
+}
+
+/** Everything an error shows when printed or logged, cause chain included. */
+function everythingShown(error: Error): string {
+  return [error.message, error.stack ?? "", String(error), inspect(error, { depth: 10 })].join("\n")
+}
+
+describe("OpenAICompatibleClient", () => {
+  it("posts a structured-output request and returns an instance of the requested type", async () => {
+    server.reply = () => ({
+      json: completion({ content: '{"components":["index.html","style.css"]}', refusal: null }),
+    })
+    const plan = await client({ temperature: 0.2 }).complete({
+      messages,
+      responseType: PlannedComponents,
+    })
+    expect(plan).toBeInstanceOf(PlannedComponents)
+    expect(plan).toStrictEqual(new PlannedComponents({ components: ["index.html", "style.css"] }))
+
+    expect(server.received).toHaveLength(1)
+    const request = server.received[0]!
+    expect(request.method).toBe("POST")
+    expect(request.url).toBe("/v1/chat/completions")
+    expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`)
+    expect(request.headers["content-type"]).toBe("application/json")
+    expect(request.body).toEqual({
+      model: "stub-model",
+      messages: [
+        { role: "system", content: "You are the executive. Plan the components." },
+        { role: "user", content: "Build a hello world page" },
+      ],
+      temperature: 0.2,
+      response_format: {
+        type: "json_schema",
+        json_schema: {
+          name: "PlannedComponents",
+          schema: {
+            type: "object",
+            properties: {
+              components: {
+                type: "array",
+                description: "List of planned components",
+                items: { type: "string" },
+              },
+            },
+            required: ["components"],
+            additionalProperties: false,
+          },
+          strict: true,
+        },
+      },
+    })
+  })
+
+  it("sends the nested schema and restores nested classes in the answer", async () => {
+    server.reply = () => ({
+      json: completion({
+        content: JSON.stringify({
+          projectName: "hello",
+          files: [{ fileName: "index.html", fileContents: "<h1>Hello</h1>" }],
+        }),
+      }),
+    })
+    const directory = await client().complete({ messages, responseType: ProjectDirectory })
+    expect(directory.files[0]).toBeInstanceOf(ProjectFile)
+    expect(directory.files[0]!.fileName).toBe("index.html")
+    const body = server.received[0]!.body as { response_format: { json_schema: unknown } }
+    expect(body.response_format.json_schema).toEqual({
+      name: "ProjectDirectory",
+      schema: ProjectDirectory.jsonSchema(),
+      strict: true,
+    })
+  })
+
+  it("trims a trailing slash of the base URL and sends no Authorization without a key", async () => {
+    server.reply = () => ({ json: completion({ content: '{"rating":4,"reasoning":null}' }) })
+    const keyless = client({ baseUrl: `${server.baseUrl}/`, apiKey: "" })
+    expect(await keyless.complete({ messages, responseType: Rating })).toStrictEqual(
+      new Rating({ rating: 4 }),
+    )
+    expect(server.received[0]!.url).toBe("/v1/chat/completions")
+    expect(server.received[0]!.headers.authorization).toBeUndefined()
+  })
+
+  it("turns HTTP 500 into an error with the status and the server's message", async () => {
+    server.reply = () => ({
+      status: 500,
+      json: { error: { message: "The server had an error processing your request." } },
+    })
+    const error = await clientError(
+      client().complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(error.reason).toBe("http")
+    expect(error.status).toBe(500)
+    expect(error.message).toBe(
+      `POST ${server.baseUrl}/chat/completions answered HTTP 500 Internal Server Error: The server had an error processing your request.`,
+    )
+  })
+
+  it("quotes only a short excerpt of a long error body", async () => {
+    server.reply = () => ({ status: 502, text: `<html>${"bad gateway ".repeat(500)}</html>` })
+    const error = await clientError(
+      client().complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(error.status).toBe(502)
+    expect(error.message).toContain("answered HTTP 502 Bad Gateway: <html>bad gateway")
+    expect(error.message.length).toBeLessThan(500)
+    expect(error.message.endsWith("…")).toBe(true)
+  })
+
+  it("gives up after timeoutMs when the server does not answer", async () => {
+    server.reply = () => "hang"
+    const error = await clientError(
+      client({ timeoutMs: 200 }).complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(error.reason).toBe("timeout")
+    expect(error.message).toBe(`POST ${server.baseUrl}/chat/completions timed out after 200 ms`)
+    expect(server.received).toHaveLength(1)
+  })
+
+  it("stops when the caller aborts, and says so rather than timing out", async () => {
+    server.reply = () => "hang"
+    const controller = new AbortController()
+    const pending = client().complete({
+      messages,
+      responseType: PlannedComponents,
+      signal: controller.signal,
+    })
+    while (server.received.length === 0) await new Promise((resolve) => setImmediate(resolve))
+    controller.abort()
+    const error = await clientError(pending)
+    expect(error.reason).toBe("aborted")
+    expect(error.message).toBe(`POST ${server.baseUrl}/chat/completions was aborted`)
+  })
+
+  it("turns a refusal into an error carrying the model's words", async () => {
+    server.reply = () => ({
+      json: completion({ content: null, refusal: "I can't help with that request." }),
+    })
+    const error = await clientError(
+      client().complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(error.reason).toBe("refusal")
+    expect(error.message).toBe(
+      "The model refused to answer with a PlannedComponents: I can't help with that request.",
+    )
+  })
+
+  it.each([
+    [
+      "an answer that is not JSON",
+      completion({ content: "Sure! Here are the components: index.html" }),
+      "The model's answer is not valid JSON (finish_reason stop): Sure! Here are the components: index.html",
+    ],
+    [
+      "an answer cut off by the token limit",
+      completion({ content: '{"components":["index' }, "length"),
+      'The model\'s answer is not valid JSON (finish_reason length): {"components":["index',
+    ],
+    [
+      "an empty answer",
+      completion({ content: "" }),
+      "The model's answer is empty (finish_reason stop); a PlannedComponents was asked for",
+    ],
+    [
+      "an answer of the wrong shape",
+      completion({ content: '{"components":"index.html","extra":1}' }),
+      "The model's answer does not fit PlannedComponents: PlannedComponents.components must be an array, not a string; PlannedComponents.extra is not a field of PlannedComponents",
+    ],
+    [
+      "a response without choices",
+      { error: null, choices: [] },
+      "answered without choices[0].message",
+    ],
+  ])("rejects %s", async (_what, json, message) => {
+    server.reply = () => ({ json })
+    const error = await clientError(
+      client().complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(error.reason).toBe("invalid-answer")
+    expect(error.message).toContain(message)
+  })
+
+  it("rejects a 200 response whose body is not JSON", async () => {
+    server.reply = () => ({ text: "<html>proxy login</html>" })
+    const error = await clientError(
+      client().complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(error.reason).toBe("invalid-answer")
+    expect(error.message).toContain(
+      "answered with a body that is not JSON: <html>proxy login</html>",
+    )
+  })
+
+  it("reports a server that cannot be reached as a network error", async () => {
+    const gone = new StubChatServer()
+    await gone.start()
+    const baseUrl = gone.baseUrl
+    await gone.stop()
+    const error = await clientError(
+      client({ baseUrl }).complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(error.reason).toBe("network")
+    expect(error.message).toBe(
+      `POST ${baseUrl}/chat/completions failed: fetch failed (ECONNREFUSED)`,
+    )
+  })
+
+  it("never shows the API key: not in any error's message, stack or cause, nor in the client", async () => {
+    // A hostile or careless server echoes the Authorization header back in every way it can.
+    const echo = (headers: { authorization?: string | undefined }) => headers.authorization ?? ""
+    const replies: Array<(headers: { authorization?: string | undefined }) => unknown> = [
+      (h) => ({ status: 500, json: { error: { message: `bad key ${echo(h)}` } } }),
+      (h) => ({ status: 401, text: `Unauthorized: ${echo(h)}` }),
+      (h) => ({ text: `not json ${echo(h)}` }),
+      (h) => ({ json: completion({ content: null, refusal: `no, ${echo(h)}` }) }),
+      (h) => ({ json: completion({ content: `{"components": ${echo(h)}` }) }),
+      (h) => ({ json: completion({ content: JSON.stringify({ [echo(h)]: 1 }) }) }),
+      () => ({ json: completion({ content: JSON.stringify({ components: [1] }) }) }),
+      () => "hang",
+    ]
+    const keyed = client({ timeoutMs: 200 })
+    const errors: LlmClientError[] = []
+    for (const reply of replies) {
+      server.reply = (request) => reply(request.headers) as never
+      errors.push(await clientError(keyed.complete({ messages, responseType: PlannedComponents })))
+    }
+    const network = client({ baseUrl: "http://127.0.0.1:1/v1", timeoutMs: 200 })
+    errors.push(await clientError(network.complete({ messages, responseType: PlannedComponents })))
+
+    // The server did see the key (so the test would catch a leak of it).
+    expect(server.received.some((r) => JSON.stringify(r.headers).includes(API_KEY))).toBe(true)
+    expect(new Set(errors.map((error) => error.reason))).toEqual(
+      new Set(["http", "invalid-answer", "refusal", "timeout", "network"]),
+    )
+    for (const error of errors) {
+      expect(everythingShown(error)).not.toContain(API_KEY)
+    }
+    expect(errors[0]!.message).toContain("bad key Bearer [redacted]")
+    for (const shown of [
+      inspect(keyed, { showHidden: true }),
+      JSON.stringify(keyed),
+      keyed.endpoint,
+    ]) {
+      expect(shown).not.toContain(API_KEY)
+    }
+    expect(JSON.stringify(keyed)).toContain('"apiKey":"(set)"')
+  })
+
+  it("takes base URL, key and model from the environment, with defaults", () => {
+    const fromEnv = new OpenAICompatibleClient({
+      env: {
+        OPENAI_BASE_URL: "http://127.0.0.1:9/v2/",
+        OPENAI_API_KEY: API_KEY,
+        OPENAI_MODEL: "local-model",
+      },
+    })
+    expect(fromEnv.baseUrl).toBe("http://127.0.0.1:9/v2")
+    expect(fromEnv.model).toBe("local-model")
+    expect(JSON.stringify(fromEnv)).toContain('"apiKey":"(set)"')
+    const defaults = new OpenAICompatibleClient({ env: { OPENAI_MODEL: " " } })
+    expect(defaults.baseUrl).toBe(DEFAULT_OPENAI_BASE_URL)
+    expect(defaults.model).toBe(DEFAULT_OPENAI_MODEL)
+    expect(defaults.temperature).toBe(0)
+    expect(defaults.timeoutMs).toBe(60_000)
+    expect(JSON.stringify(defaults)).toContain('"apiKey":"(none)"')
+    const overridden = new OpenAICompatibleClient({
+      env: { OPENAI_MODEL: "from-env" },
+      model: "from-options",
+    })
+    expect(overridden.model).toBe("from-options")
+  })
+
+  it.each([
+    [{ baseUrl: "ftp://example.com" }, "must be an http(s) URL"],
+    [{ baseUrl: "not a url" }, "must be an http(s) URL"],
+    [{ baseUrl: `https://user:${API_KEY}@example.com/v1` }, "must not contain credentials"],
+    [{ baseUrl: `https://example.com/v1?key=${API_KEY}` }, "must not contain credentials"],
+    [{ model: "" }, "model name must not be empty"],
+    [{ temperature: 3 }, "temperature must be from 0 to 2"],
+    [{ timeoutMs: 0 }, "timeout must be a positive number of ms"],
+  ])("rejects bad options %p", (options, message) => {
+    let error: unknown
+    try {
+      new OpenAICompatibleClient({ env: {}, ...options })
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(ConcreteDbError)
+    expect((error as Error).message).toContain(message)
+    expect(everythingShown(error as Error)).not.toContain(API_KEY)
+  })
+})

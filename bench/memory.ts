@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const count = Number(countText)
   const dataSource = createDataSource({ env })
   await dataSource.initialize()
+  await dataSource.runMigrations()
   let raw: RawDriver
   if (kind === "sqlite") {
     const db = new Database(env.DB_DATABASE, { timeout: 5000 })

@@ -5,6 +5,7 @@ import { dataSourceOptionsFromEnv, loadEnv, type Env } from "./data-source-optio
 import { ENTITIES } from "./entities"
 import { adaptPortableColumns } from "./internal/portable-types"
 import { TimestampSubscriber } from "./internal/timestamp-subscriber"
+import { migrate } from "./migrate"
 import { ConcreteNamingStrategy } from "./naming-strategy"
 
 type EntityList = NonNullable<DataSourceOptions["entities"]>
@@ -94,7 +95,7 @@ async function openDataSource(): Promise<DataSource> {
   const dataSource = createDataSource()
   await dataSource.initialize()
   try {
-    await dataSource.runMigrations({ transaction: "each" })
+    await migrate(dataSource)
   } catch (error) {
     await dataSource.destroy()
     throw error

@@ -52,6 +52,7 @@ export {
   closeDataSource,
   type DataSourceExtra,
 } from "./create-data-source"
+export { migrate, type MigrateOptions } from "./migrate"
 export { ConcreteNamingStrategy } from "./naming-strategy"
 
 // --- DTOs and services ---

@@ -68,6 +68,41 @@ function sqliteState(dataSource: DataSource): SqliteState {
   return state
 }
 
+/**
+ * Runs `work` holding the SQLite connection of this data source, as a session does: no session
+ * of this process runs in between (migrations use this).
+ */
+export async function withSqliteConnection<T>(
+  dataSource: DataSource,
+  timeoutMs: number,
+  work: (db: Database, queryRunner: QueryRunner) => Promise<T>,
+): Promise<T> {
+  const unlock = await sqliteState(dataSource).lock.acquire(
+    timeoutMs,
+    () =>
+      new ConnectionError(
+        `Waited ${timeoutMs} ms for the sessions on ${describeTarget(dataSource.options)} to finish.`,
+      ),
+  )
+  const db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection
+  const queryRunner = dataSource.createQueryRunner()
+  const flags = queryRunner as unknown as TransactionFlags
+  try {
+    return await work(db, queryRunner)
+  } finally {
+    flags.isTransactionActive = false
+    flags.transactionDepth = 0
+    unlock()
+  }
+}
+
+/** Marks TypeORM's query runner as inside (or outside) a transaction opened by hand. */
+export function markTransaction(queryRunner: QueryRunner, active: boolean): void {
+  const flags = queryRunner as unknown as TransactionFlags
+  flags.isTransactionActive = active
+  flags.transactionDepth = active ? 1 : 0
+}
+
 /** Whether a session holds the SQLite connection of this data source right now. */
 export function isSqliteBusy(dataSource: DataSource): boolean {
   return sqliteStates.get(dataSource)?.lock.isHeld ?? false

@@ -1,0 +1,136 @@
+import type { DataSource, Migration } from "typeorm"
+import { DriverUtils } from "typeorm/driver/DriverUtils"
+import { describeTarget } from "./data-source-options"
+import { ConnectionError } from "./errors"
+import { markTransaction, withSqliteConnection } from "./internal/connection"
+import { translateError } from "./internal/translate-error"
+
+/** Options of `migrate`. */
+export interface MigrateOptions {
+  /** How long to wait for another process that is migrating the same database. Default 60 s. */
+  readonly lockTimeoutMs?: number
+}
+
+// Any fixed number: the key of the PostgreSQL advisory lock that migrations take.
+const PG_LOCK_KEY = 417_262_031
+
+/**
+ * Applies the pending migrations of an initialized data source and returns those it ran.
+ * Safe to call from several processes at once: the first takes a database-wide lock (an
+ * advisory lock on PostgreSQL, GET_LOCK on MySQL, the write lock on SQLite) and the others wait,
+ * then find nothing pending. Running it again is a no-op.
+ *
+ * @example
+ * const dataSource = createDataSource()
+ * await dataSource.initialize()
+ * const ran = await migrate(dataSource) // [] when the schema is current
+ */
+export async function migrate(
+  dataSource: DataSource,
+  options: MigrateOptions = {},
+): Promise<Migration[]> {
+  const timeoutMs = options.lockTimeoutMs ?? 60_000
+  try {
+    if (dataSource.options.type === "better-sqlite3")
+      return await migrateSqlite(dataSource, timeoutMs)
+    if (dataSource.options.type === "postgres") return await migratePostgres(dataSource)
+    if (DriverUtils.isMySQLFamily(dataSource.driver))
+      return await migrateMysql(dataSource, timeoutMs)
+    return await dataSource.runMigrations({ transaction: "each" })
+  } catch (error) {
+    throw translateError(error, dataSource)
+  }
+}
+
+// One IMMEDIATE transaction around all pending migrations: a second process waits for the write
+// lock, then sees them applied. SQLite's DDL is transactional, so a failure leaves the schema as
+// it was. The wait polls instead of leaning on the busy timeout, which would block the event loop.
+function migrateSqlite(dataSource: DataSource, timeoutMs: number): Promise<Migration[]> {
+  return withSqliteConnection(dataSource, timeoutMs, async (db, queryRunner) => {
+    await beginImmediate(db, timeoutMs, dataSource)
+    markTransaction(queryRunner, true)
+    try {
+      const ran = await dataSource.runMigrations({ transaction: "each" })
+      db.exec("COMMIT")
+      return ran
+    } catch (error) {
+      if (db.inTransaction) db.exec("ROLLBACK")
+      throw error
+    } finally {
+      markTransaction(queryRunner, false)
+    }
+  })
+}
+
+async function beginImmediate(
+  db: {
+    pragma(source: string, options?: { simple: boolean }): unknown
+    exec(sql: string): unknown
+  },
+  timeoutMs: number,
+  dataSource: DataSource,
+): Promise<void> {
+  const busyTimeout = db.pragma("busy_timeout", { simple: true }) as number
+  const deadline = Date.now() + timeoutMs
+  db.pragma("busy_timeout = 0")
+  try {
+    for (;;) {
+      try {
+        db.exec("BEGIN IMMEDIATE")
+        return
+      } catch (error) {
+        if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) {
+          if ((error as { code?: string }).code === "SQLITE_BUSY") {
+            throw new ConnectionError(
+              `Waited ${timeoutMs} ms for another process migrating ${describeTarget(dataSource.options)}; try again when it has finished.`,
+              { cause: error },
+            )
+          }
+          throw error
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+    }
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`)
+  }
+}
+
+async function migratePostgres(dataSource: DataSource): Promise<Migration[]> {
+  const lock = dataSource.createQueryRunner("master")
+  try {
+    // Waits for another process's migrations; released with the connection at the latest.
+    await lock.query("SELECT pg_advisory_lock($1)", [PG_LOCK_KEY])
+    try {
+      return await dataSource.runMigrations({ transaction: "each" })
+    } finally {
+      await lock.query("SELECT pg_advisory_unlock($1)", [PG_LOCK_KEY])
+    }
+  } finally {
+    await lock.release()
+  }
+}
+
+async function migrateMysql(dataSource: DataSource, timeoutMs: number): Promise<Migration[]> {
+  const lock = dataSource.createQueryRunner("master")
+  // GET_LOCK names are server-wide; the database name keeps databases apart.
+  const name = `concrete_db_migrate:${String(dataSource.options.database)}`.slice(0, 64)
+  try {
+    const rows = (await lock.query("SELECT GET_LOCK(?, ?) AS acquired", [
+      name,
+      Math.ceil(timeoutMs / 1000),
+    ])) as Array<{ acquired: number | string | null }>
+    if (Number(rows[0]?.acquired) !== 1) {
+      throw new ConnectionError(
+        `Waited ${timeoutMs} ms for another process migrating ${describeTarget(dataSource.options)}; try again when it has finished.`,
+      )
+    }
+    try {
+      return await dataSource.runMigrations({ transaction: "each" })
+    } finally {
+      await lock.query("SELECT RELEASE_LOCK(?)", [name])
+    }
+  } finally {
+    await lock.release()
+  }
+}

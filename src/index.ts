@@ -56,6 +56,102 @@ export { migrate, type MigrateOptions } from "./migrate"
 export { ConcreteNamingStrategy } from "./naming-strategy"
 
 // --- DTOs and services ---
+export { parseDto, type DtoClass, FORBIDDEN_KEYS } from "./dto/parse-dto"
+export {
+  NoNulCharacter,
+  MaxUtf8Bytes,
+  IsOptionalNotNull,
+  ExactlyOneOf,
+  WHEN_SET,
+  MESSAGE_CONTENT_MAX_BYTES,
+  LONG_TEXT_MAX_BYTES,
+  TEXT_MAX_BYTES,
+} from "./dto/validators"
+export { UserCreate, UserUpdate } from "./dto/user.dto"
+export { OrchestratorCreate, OrchestratorUpdate } from "./dto/orchestrator.dto"
+export { OperatorCreate, OperatorUpdate } from "./dto/operator.dto"
+export { ClientCreate, ClientUpdate, TEMPERATURE_RANGE } from "./dto/client.dto"
+export { ProjectCreate, ProjectUpdate } from "./dto/project.dto"
+export { ToolCreate } from "./dto/tool.dto"
+export { MessageCreate, MessageUpdate } from "./dto/message.dto"
+export { NodeCreate, NodeUpdate } from "./dto/node.dto"
+export { RepoNodeCreate, RepoNodeUpdate } from "./dto/repo-node.dto"
+export { AuthStateCreate } from "./dto/auth-state.dto"
+export { AuthTokenCreate } from "./dto/auth-token.dto"
+export { LogCreate } from "./dto/log.dto"
+export { type Pagination, DEFAULT_LIMIT, MAX_LIMIT } from "./services/pagination"
+export {
+  directMessageProjectName,
+  PROJECT_NAME_LENGTH,
+} from "./services/direct-message-project-name"
+export {
+  createUser,
+  getUser,
+  createAuthState,
+  getAuthState,
+  createAuthToken,
+} from "./services/users.service"
+export {
+  createOrchestrator,
+  getOrchestrator,
+  getOrchestratorByName,
+  getOrchestrators,
+  updateOrchestrator,
+  deleteOrchestrator,
+  type GetOrchestratorsOptions,
+} from "./services/orchestrators.service"
+export {
+  createOperator,
+  getOperator,
+  getOperatorByName,
+  getOperators,
+  updateOperator,
+  deleteOperator,
+} from "./services/operators.service"
+export {
+  createClient,
+  getClient,
+  getClients,
+  updateClient,
+  deleteClient,
+} from "./services/clients.service"
+export {
+  createProject,
+  getProject,
+  getProjectByName,
+  getProjects,
+  updateProject,
+  deleteProject,
+  type GetProjectsOptions,
+} from "./services/projects.service"
+export {
+  createTool,
+  assignToolToUser,
+  assignToolToOrchestrator,
+  assignToolToOperator,
+  getUserTools,
+  getOrchestratorTools,
+  getOperatorTools,
+} from "./services/tools.service"
+export {
+  createMessage,
+  getMessage,
+  getMessages,
+  getCompletedProject,
+  updateMessage,
+  deleteMessage,
+  COMPLETED_PROJECT_MESSAGE_TYPE,
+  type GetMessagesOptions,
+} from "./services/messages.service"
+export { createNode } from "./services/nodes.service"
+export {
+  createRepoNode,
+  getRepoNode,
+  updateRepoNode,
+  getRootRepoNode,
+  getRepoNodeByPath,
+} from "./services/repo-nodes.service"
+export { writeLog, getLogs } from "./services/logs.service"
 
 // --- message types and LLM clients ---
 export { MessageDecodeError, LlmClientError, type LlmClientErrorReason } from "./errors"

@@ -1,0 +1,22 @@
+import { IsNotEmpty, IsString } from "class-validator"
+import { MaxLength, NoNulCharacter } from "./validators"
+
+/**
+ * A new OAuth `state` (unique) and the URL to send the user to when the provider calls back.
+ *
+ * @example
+ * const create = await parseDto(AuthStateCreate, { state, destinationUrl: "/dashboard" })
+ */
+export class AuthStateCreate {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  @NoNulCharacter()
+  state!: string
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  @NoNulCharacter()
+  destinationUrl!: string
+}

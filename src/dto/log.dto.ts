@@ -1,0 +1,21 @@
+import { IsNotEmpty, IsString } from "class-validator"
+import { LONG_TEXT_MAX_BYTES, MaxLength, MaxUtf8Bytes, NoNulCharacter } from "./validators"
+
+/**
+ * A log line: its level (`"info"`, `"error"`, …, at most 10 characters) and its message.
+ *
+ * @example
+ * const create = await parseDto(LogCreate, { level: "info", message: "Project finished" })
+ */
+export class LogCreate {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10)
+  @NoNulCharacter()
+  level!: string
+
+  @IsString()
+  @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
+  @NoNulCharacter()
+  message!: string
+}

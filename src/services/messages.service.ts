@@ -1,0 +1,155 @@
+import { MessageCreate, MessageUpdate } from "../dto/message.dto"
+import { parseDto } from "../dto/parse-dto"
+import { Message, MessageStatus } from "../entities/message.entity"
+import type { Session } from "../session"
+import { applyUpdate } from "./apply-update"
+import { idKey, textKey } from "./lookup-keys"
+import { NEWEST_FIRST, OLDEST_FIRST, type Pagination, resolvePagination } from "./pagination"
+
+// Services stage and flush (so ids and constraints are checked); the caller commits.
+
+/** The `type` of the message holding a project's finished result (`ProjectDirectory`). */
+export const COMPLETED_PROJECT_MESSAGE_TYPE = "projectdirectory"
+
+/**
+ * Creates a message of a project from a `MessageCreate` (or plain input): its type, JSON content,
+ * prompt, status (default `"init"`) and sender (exactly one of `userId` and `operatorId`).
+ * Stages and flushes; the caller commits.
+ *
+ * @throws ValidationError for bad input, including both or neither sender (nothing is written);
+ * ForeignKeyViolationError when the project or the sender does not exist.
+ *
+ * @example
+ * const message = await createMessage(session, {
+ *   type: "textmessage",
+ *   content: JSON.stringify({ text: "Build a landing page" }),
+ *   prompt: "Build a landing page",
+ *   projectId: project.id,
+ *   userId: user.id,
+ * })
+ * await session.commit()
+ */
+export async function createMessage(s: Session, create: MessageCreate): Promise<Message> {
+  const dto = await parseDto(MessageCreate, create)
+  const message = s.add(
+    Object.assign(new Message(), {
+      type: dto.type,
+      content: dto.content,
+      prompt: dto.prompt ?? null,
+      status: dto.status ?? MessageStatus.Init,
+      projectId: dto.projectId.toLowerCase(),
+      userId: dto.userId?.toLowerCase() ?? null,
+      operatorId: dto.operatorId?.toLowerCase() ?? null,
+    }),
+  )
+  await s.flush()
+  return message
+}
+
+/**
+ * The message with this id, or null.
+ * Reads only (the session flushes staged work first); never commits.
+ *
+ * @example
+ * const message = await getMessage(session, messageId)
+ */
+export async function getMessage(s: Session, messageId: string): Promise<Message | null> {
+  const id = idKey(messageId)
+  if (id === undefined) return null
+  return s.findOne(Message, { where: { id } })
+}
+
+/** Options of `getMessages`: only the messages answering `prompt`, and which page. */
+export interface GetMessagesOptions extends Pagination {
+  readonly prompt?: string | null | undefined
+}
+
+/**
+ * A project's messages, oldest first by (createdAt, id), only those whose prompt is `prompt` when
+ * it is given. `skip` defaults to 0, `limit` to 100 (capped at 1,000).
+ * Reads only (the session flushes staged work first); never commits.
+ *
+ * @throws ValidationError when `skip` or `limit` is negative or not a whole number.
+ *
+ * @example
+ * const history = await getMessages(session, project.id, { prompt: "Build a landing page" })
+ */
+export async function getMessages(
+  s: Session,
+  projectId: string,
+  options: GetMessagesOptions = {},
+): Promise<Message[]> {
+  const { skip, take } = resolvePagination(options)
+  const id = idKey(projectId)
+  if (take === 0 || id === undefined) return []
+  if (options.prompt === undefined || options.prompt === null) {
+    return s.find(Message, { where: { projectId: id }, order: OLDEST_FIRST, skip, take })
+  }
+  const prompt = textKey(options.prompt)
+  if (prompt === undefined) return []
+  return s.find(Message, { where: { projectId: id, prompt }, order: OLDEST_FIRST, skip, take })
+}
+
+/**
+ * The project's result: its newest message of type `"projectdirectory"` (the lower-cased name of
+ * the `ProjectDirectory` message type), only among those answering `prompt` when it is given; or
+ * null when the project has none yet.
+ * Reads only (the session flushes staged work first); never commits.
+ *
+ * @example
+ * const result = await getCompletedProject(session, project.id)
+ * if (result) console.log(JSON.parse(result.content))
+ */
+export async function getCompletedProject(
+  s: Session,
+  projectId: string,
+  prompt?: string | null,
+): Promise<Message | null> {
+  const id = idKey(projectId)
+  if (id === undefined) return null
+  const type = COMPLETED_PROJECT_MESSAGE_TYPE
+  if (prompt === undefined || prompt === null) {
+    return s.findOne(Message, { where: { projectId: id, type }, order: NEWEST_FIRST })
+  }
+  const key = textKey(prompt)
+  if (key === undefined) return null
+  return s.findOne(Message, { where: { projectId: id, type, prompt: key }, order: NEWEST_FIRST })
+}
+
+/**
+ * Applies a `MessageUpdate` (its status) to the message. Returns it, or null when there is no
+ * such message (nothing is changed). Stages and flushes; the caller commits.
+ *
+ * @throws ValidationError for bad input (a status that is not one of `MESSAGE_STATUSES`, a
+ * property that cannot change).
+ *
+ * @example
+ * await updateMessage(session, message.id, { status: "finished" })
+ */
+export async function updateMessage(
+  s: Session,
+  messageId: string,
+  update: MessageUpdate,
+): Promise<Message | null> {
+  const dto = await parseDto(MessageUpdate, update)
+  const message = await getMessage(s, messageId)
+  if (!message) return null
+  applyUpdate(message, dto)
+  await s.flush()
+  return message
+}
+
+/**
+ * Deletes the message. Returns the deleted message, or null when there is none. Stages and
+ * flushes; the caller commits.
+ *
+ * @example
+ * await deleteMessage(session, message.id)
+ */
+export async function deleteMessage(s: Session, messageId: string): Promise<Message | null> {
+  const message = await getMessage(s, messageId)
+  if (!message) return null
+  s.delete(message)
+  await s.flush()
+  return message
+}

@@ -192,29 +192,54 @@ export class InitialSchema1764230400000 implements MigrationInterface {
     await queryRunner.createTable(
       entityTable("log", [c.varchar("level", 10), c.longtext("message")], c),
     )
+    if (c.mysqlFamily) await useExactCollation(queryRunner, TABLES)
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     // Children before parents, so no foreign key is ever left dangling.
-    for (const table of [
-      "log",
-      "repo_node",
-      "node",
-      "message",
-      "operator_tool_link",
-      "orchestrator_tool_link",
-      "user_tool_link",
-      "tool",
-      "project",
-      "client",
-      "operator",
-      "orchestrator",
-      "auth_token",
-      "auth_state",
-      "user",
-    ]) {
+    for (const table of [...TABLES].reverse()) {
       await queryRunner.dropTable(table, true, true, true)
     }
+  }
+}
+
+/** Every table this migration creates, parents before children. */
+const TABLES = [
+  "user",
+  "auth_state",
+  "auth_token",
+  "orchestrator",
+  "operator",
+  "client",
+  "project",
+  "tool",
+  "user_tool_link",
+  "orchestrator_tool_link",
+  "operator_tool_link",
+  "message",
+  "node",
+  "repo_node",
+  "log",
+] as const
+
+// MySQL-family defaults compare text ignoring case and trailing spaces, so "Ada@x.com" and
+// "ada@x.com" would be one email there but two on PostgreSQL and SQLite. An exact (binary,
+// no-pad) collation makes comparisons, unique keys and lookups behave the same everywhere.
+async function useExactCollation(
+  queryRunner: QueryRunner,
+  tables: readonly string[],
+): Promise<void> {
+  const candidates = ["utf8mb4_nopad_bin", "utf8mb4_0900_bin", "utf8mb4_bin"]
+  const rows = (await queryRunner.query(
+    `SELECT COLLATION_NAME AS name FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN (${candidates.map(() => "?").join(", ")})`,
+    candidates,
+  )) as Array<{ name: string }>
+  const available = new Set(rows.map((row) => row.name))
+  const collation = candidates.find((name) => available.has(name)) ?? "utf8mb4_bin"
+  for (const table of tables) {
+    await queryRunner.query(
+      `ALTER TABLE \`${table}\` CONVERT TO CHARACTER SET utf8mb4 COLLATE ${collation}`,
+    )
   }
 }
 

@@ -242,7 +242,7 @@ export class Session implements AsyncDisposable {
           `${plan.metadata.name} has a composite primary key; use session.findOne`,
         )
       }
-      const key = String(id)
+      const key = plan.keyOfId(id)
       const known = this.unitOfWork.lookup(plan, key)
       if (known) return known as T
       await this.flushNow()

@@ -22,6 +22,13 @@ export interface ColumnPlan {
   readonly stamp: "create" | "update" | undefined
   /** Left out of an INSERT when the value is undefined, so the database default applies. */
   readonly hasDatabaseDefault: boolean
+  /**
+   * What an unset property becomes on insert, so the object holds what its row holds: the
+   * column's literal default, or null for a nullable column. Undefined: leave it unset.
+   */
+  readonly fill: { readonly value: unknown } | undefined
+  /** The identity-map key of a value (uuids in lower case, as the databases compare them). */
+  readonly key: (value: unknown) => string
   /** A primary key the application may generate (uuid) when none was given. */
   readonly generateUuid: boolean
   readonly toDatabase: (value: unknown) => unknown
@@ -66,6 +73,8 @@ export class EntityPlan {
   readonly joinColumns: readonly ColumnPlan[]
   /** Columns with a database default, left out of an INSERT when unset. */
   readonly defaulted: readonly ColumnPlan[]
+  /** Columns whose unset property gets a value on insert (see `ColumnPlan.fill`). */
+  readonly filled: readonly ColumnPlan[]
   private readonly sqlCache = new Map<string, string>()
   private readonly subsets = new Map<string, readonly ColumnPlan[]>()
 
@@ -102,6 +111,9 @@ export class EntityPlan {
     this.stamped = this.columns.filter((column) => column.stamp && column.property !== undefined)
     this.joinColumns = this.columns.filter((column) => column.relation !== undefined)
     this.defaulted = this.columns.filter((column) => column.hasDatabaseDefault)
+    this.filled = this.columns.filter(
+      (column) => column.fill !== undefined && column.property !== undefined && !column.stamp,
+    )
   }
 
   /** The columns without those whose indexes `key` lists ("3,7,"). */
@@ -209,21 +221,26 @@ export class EntityPlan {
   identity(entity: object): string | undefined {
     if (this.primary.length === 1) {
       const value = readColumn(entity, this.primary[0]!)
-      return value === undefined || value === null ? undefined : keyOf(value)
+      return value === undefined || value === null ? undefined : this.primary[0]!.key(value)
     }
     const parts: string[] = []
     for (const column of this.primary) {
       const value = readColumn(entity, column)
       if (value === undefined || value === null) return undefined
-      parts.push(keyOf(value))
+      parts.push(column.key(value))
     }
     return parts.join("\u0000")
   }
 
   /** The identity of a row read from the database. */
   rowIdentity(row: readonly unknown[]): string {
-    if (this.primary.length === 1) return keyOf(row[this.primary[0]!.index])
-    return this.primary.map((column) => keyOf(row[column.index])).join("\u0000")
+    if (this.primary.length === 1) return this.primary[0]!.key(row[this.primary[0]!.index])
+    return this.primary.map((column) => column.key(row[column.index])).join("\u0000")
+  }
+
+  /** The identity a primary-key value has (for a single-column key). */
+  keyOfId(id: unknown): string {
+    return this.primary[0]!.key(id)
   }
 
   /** A new instance of the entity from a row in `selectList` order, without its constructor. */
@@ -341,7 +358,16 @@ function planColumn(
   let fromDatabase: (value: unknown) => unknown
   let snapshot: (value: unknown) => unknown = snapshotAny
   let restore: (value: unknown) => unknown = restoreAny
-  if (simple && PLAIN_TYPES.has(column.type)) {
+  const isUuid = column.type === "uuid"
+  if (simple && isUuid) {
+    // PostgreSQL and MariaDB compare uuids regardless of case; SQLite stores text, so the
+    // session writes and looks them up in lower case everywhere.
+    toDatabase = (value) =>
+      typeof value === "string" ? value.toLowerCase() : value === undefined ? null : value
+    fromDatabase = (value) => value
+    snapshot = (value) => value
+    restore = (value) => value
+  } else if (simple && PLAIN_TYPES.has(column.type)) {
     toDatabase = (value) => (value === undefined ? null : value)
     fromDatabase = (value) => value
     snapshot = (value) => value
@@ -381,7 +407,17 @@ function planColumn(
     isPrimary: column.isPrimary,
     stamp,
     hasDatabaseDefault:
-      column.default !== undefined || (column.isGenerated && column.generationStrategy !== "uuid"),
+      (column.default !== undefined && !isLiteral(column.default)) ||
+      (column.isGenerated && column.generationStrategy !== "uuid"),
+    fill:
+      column.isGenerated || column.isVirtual
+        ? undefined
+        : isLiteral(column.default)
+          ? { value: column.default }
+          : column.default === undefined && column.isNullable
+            ? { value: null }
+            : undefined,
+    key: isUuid ? (value) => keyOf(typeof value === "string" ? value.toLowerCase() : value) : keyOf,
     generateUuid:
       column.isPrimary && (column.type === "uuid" || column.generationStrategy === "uuid"),
     toDatabase,
@@ -389,6 +425,10 @@ function planColumn(
     snapshot,
     restore,
   }
+}
+
+function isLiteral(value: unknown): boolean {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
 }
 
 // Anything else (JSON, booleans, buffers, transformed values) is compared through JSON, which

@@ -1,7 +1,7 @@
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import type { Connection } from "./connection"
 import type { Dialect } from "./dialect"
-import { keyOf, readColumn, type ColumnPlan, type EntityPlan } from "./entity-plan"
+import { readColumn, type ColumnPlan, type EntityPlan } from "./entity-plan"
 
 /** Relations to load, by property name, each with the relations to load below it. */
 export interface RelationTree {
@@ -113,17 +113,20 @@ async function loadOwner(
   parents: readonly object[],
 ): Promise<object[]> {
   const joinColumn = plan.joinColumns.find((column) => column.relation === relation)!
-  const keys = distinct(parents.map((parent) => readColumn(parent, joinColumn)))
+  const keys = distinct(
+    joinColumn,
+    parents.map((parent) => readColumn(parent, joinColumn)),
+  )
   const byKey = new Map<string, object>()
   const primary = target.primary[0]!
   for (const row of await selectIn(context, target, primary, keys, "")) {
     const entity = context.adoptRow(target, row)
-    byKey.set(keyOf(row[primary.index]), entity)
+    byKey.set(primary.key(row[primary.index]), entity)
   }
   for (const parent of parents) {
     const key = readColumn(parent, joinColumn)
     ;(parent as Record<string, unknown>)[relation.propertyName] =
-      key == null ? null : (byKey.get(keyOf(key)) ?? null)
+      key == null ? null : (byKey.get(primary.key(key)) ?? null)
   }
   return [...byKey.values()]
 }
@@ -139,19 +142,22 @@ async function loadInverse(
   const owner = relation.inverseRelation!
   const foreignKey = target.joinColumns.find((column) => column.relation === owner)!
   const primary = plan.primary[0]!
-  const keys = distinct(parents.map((parent) => readColumn(parent, primary)))
+  const keys = distinct(
+    primary,
+    parents.map((parent) => readColumn(parent, primary)),
+  )
   const children = new Map<string, object[]>()
   const all: object[] = []
   for (const row of await selectIn(context, target, foreignKey, keys, orderByPrimary(target))) {
     const child = context.adoptRow(target, row)
-    const key = keyOf(row[foreignKey.index])
+    const key = foreignKey.key(row[foreignKey.index])
     let list = children.get(key)
     if (!list) children.set(key, (list = []))
     list.push(child)
     all.push(child)
   }
   for (const parent of parents) {
-    const list = children.get(keyOf(readColumn(parent, primary))) ?? []
+    const list = children.get(primary.key(readColumn(parent, primary))) ?? []
     ;(parent as Record<string, unknown>)[relation.propertyName] = relation.isOneToMany
       ? list
       : (list[0] ?? null)
@@ -170,7 +176,10 @@ async function loadManyToMany(
   const link = plan.links.find((candidate) => candidate.relation === relation)!
   const { dialect } = context
   const primary = plan.primary[0]!
-  const keys = distinct(parents.map((parent) => readColumn(parent, primary)))
+  const keys = distinct(
+    primary,
+    parents.map((parent) => readColumn(parent, primary)),
+  )
   const related = new Map<string, object[]>()
   const all = new Map<object, true>()
   const own = dialect.escape(link.ownColumn)
@@ -184,7 +193,7 @@ async function loadManyToMany(
     })
     for (const row of await context.connection.rows(sql, chunk)) {
       const entity = context.adoptRow(target, row)
-      const key = keyOf(row[target.columns.length])
+      const key = primary.key(row[target.columns.length])
       let list = related.get(key)
       if (!list) related.set(key, (list = []))
       list.push(entity)
@@ -192,7 +201,7 @@ async function loadManyToMany(
     }
   }
   for (const parent of parents) {
-    const list = related.get(keyOf(readColumn(parent, primary))) ?? []
+    const list = related.get(primary.key(readColumn(parent, primary))) ?? []
     ;(parent as Record<string, unknown>)[relation.propertyName] = list
     context.linksLoaded(parent, relation, list)
   }
@@ -223,11 +232,11 @@ async function selectIn(
   return rows
 }
 
-function distinct(values: readonly unknown[]): unknown[] {
+function distinct(column: ColumnPlan, values: readonly unknown[]): unknown[] {
   const seen = new Map<string, unknown>()
   for (const value of values) {
     if (value === null || value === undefined) continue
-    const key = keyOf(value)
+    const key = column.key(value)
     if (!seen.has(key)) seen.set(key, value)
   }
   return [...seen.values()]

@@ -4,7 +4,6 @@ import { QueryError, SessionStateError } from "../errors"
 import type { Connection } from "./connection"
 import type { Dialect } from "./dialect"
 import {
-  keyOf,
   planOf,
   readColumn,
   sameAsSnapshot,
@@ -419,6 +418,10 @@ export class UnitOfWork {
       const value = readColumn(entity, column)
       if (value !== undefined && column.property !== undefined) record[column.property] = value
     }
+    // What the row will hold for unset properties (a literal default, or null), in memory too.
+    for (const column of plan.filled) {
+      if (record[column.property!] === undefined) record[column.property!] = column.fill!.value
+    }
   }
 
   private diff(plan: EntityPlan, entity: object, now: Date): Update | undefined {
@@ -814,7 +817,7 @@ export class UnitOfWork {
   }
 
   private lookupById(metadata: EntityMetadata, id: unknown): object | undefined {
-    return this.identity.get(metadata)?.get(keyOf(id))
+    return this.identity.get(metadata)?.get(this.planOfTarget(metadata.target).keyOfId(id))
   }
 }
 
@@ -863,7 +866,7 @@ function parentsFirst(plan: EntityPlan, entities: object[]): object[] {
     if (placed.has(entity) || depth > entities.length) return
     for (const column of selfColumns) {
       const parentId = readColumn(entity, column)
-      const parent = parentId == null ? undefined : byId.get(keyOf(parentId))
+      const parent = parentId == null ? undefined : byId.get(column.key(parentId))
       if (parent && parent !== entity) place(parent, depth + 1)
     }
     placed.add(entity)

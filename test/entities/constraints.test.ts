@@ -60,6 +60,15 @@ describeEachDatabase("schema constraints", (db) => {
     expect(count).toBe(graph.messages.length)
   })
 
+  it("compares text exactly on every database: case and trailing spaces make another email", async () => {
+    const { manager } = db().dataSource
+    const email = `${unique("Case")}@Example.com`
+    await manager.save(make(User, { email }))
+    await expect(manager.save(make(User, { email: email.toLowerCase() }))).resolves.toBeDefined()
+    await expect(manager.save(make(User, { email: `${email} ` }))).resolves.toBeDefined()
+    expect(await manager.countBy(User, { email })).toBe(1)
+  })
+
   it("rejects a foreign key to a row that does not exist", async () => {
     const { manager } = db().dataSource
     const orphan = make(Orchestrator, {

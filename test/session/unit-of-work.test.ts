@@ -234,6 +234,37 @@ describeEachDatabase(
       expect((await reader.get(Node, grandchild.id))?.parentId).toBe(child.id)
     })
 
+    it("finds a row by its uuid in any letter case", async () => {
+      const { user } = newOwned()
+      {
+        await using writer = open()
+        writer.add(user)
+        await writer.commit()
+      }
+      await using session = open()
+      const loaded = await session.get(User, user.id.toUpperCase())
+      expect(loaded?.id).toBe(user.id)
+      expect(await session.get(User, user.id)).toBe(loaded)
+    })
+
+    it("gives unset properties the values their row got: null, or the column default", async () => {
+      await using session = open()
+      const { user, project, operator } = newOwned()
+      const message = newMessage(project, { operator })
+      delete (message as { status?: unknown }).status
+      session.addAll([user, message])
+      await session.commit()
+      expect(user.firstName).toBeNull()
+      expect(project.executiveId).toBeNull()
+      expect(message.userId).toBeNull()
+      expect(message.prompt).toBeNull()
+      expect(message.status).toBe("init")
+      await using reader = open()
+      const stored = await reader.get(Message, message.id)
+      expect(stored?.status).toBe("init")
+      expect(stored?.prompt).toBeNull()
+    })
+
     it("keeps a custom model extending MetadataEntity through add, commit and get", async () => {
       await using session = open()
       const note = session.add(make(CustomNote, { title: "first" }))

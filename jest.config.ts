@@ -4,6 +4,8 @@ const config: Config = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // The reliability suite runs on its own: npm run test:reliability.
+  testPathIgnorePatterns: ["/node_modules/", "/test/reliability/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   setupFiles: ["reflect-metadata"],

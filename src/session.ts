@@ -37,7 +37,8 @@ async function ready(dataSource: DataSource): Promise<DataSource> {
   if (!dataSource.isInitialized) {
     let pending = initializing.get(dataSource)
     if (!pending) {
-      pending = dataSource.initialize()
+      // A failed attempt (a server that is down) is forgotten, so the next session tries again.
+      pending = dataSource.initialize().finally(() => initializing.delete(dataSource))
       initializing.set(dataSource, pending)
     }
     await pending

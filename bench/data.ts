@@ -1,6 +1,6 @@
 import type { Database as SqliteDatabase, Statement } from "better-sqlite3"
 import { Operator, Orchestrator, Project, Session, User, uuidv7 } from "../src"
-import type { Target } from "./targets"
+import type { RawDriver, Target } from "./targets"
 
 let sequence = 0
 export function nextName(prefix: string): string {
@@ -85,8 +85,8 @@ export function messageRow(
   i: number,
   projectId: string,
   owners: Owners,
+  now: Date = new Date(),
 ): unknown[] {
-  const now = new Date()
   const date = kind === "sqlite" ? now.toISOString().replace("T", " ").replace("Z", "") : now
   const byUser = i % 2 === 0
   return [
@@ -127,4 +127,35 @@ export function prepared(db: SqliteDatabase, sql: string): Statement {
   let statement = cache.get(sql)
   if (!statement) cache.set(sql, (statement = db.prepare(sql)))
   return statement
+}
+
+type Execute = (sql: string, params: readonly unknown[]) => Promise<void>
+
+/**
+ * Runs `work` in one transaction on one pooled connection of a server database (PostgreSQL or
+ * MariaDB), the way a careful user of pg or mysql2 writes it.
+ */
+export async function inServerTransaction(
+  raw: Exclude<RawDriver, { kind: "sqlite" }>,
+  work: (execute: Execute) => Promise<void>,
+): Promise<void> {
+  if (raw.kind === "postgres") {
+    const client = await raw.pool.connect()
+    try {
+      await client.query("BEGIN")
+      await work(async (sql, params) => void (await client.query(sql, params as unknown[])))
+      await client.query("COMMIT")
+    } finally {
+      client.release()
+    }
+    return
+  }
+  const connection = await raw.pool.getConnection()
+  try {
+    await connection.beginTransaction()
+    await work(async (sql, params) => void (await connection.query(sql, params as unknown[])))
+    await connection.commit()
+  } finally {
+    connection.release()
+  }
 }

@@ -1,5 +1,6 @@
 import { Message, Session } from "../../src"
 import {
+  inServerTransaction,
   insertMessagesSql,
   messageContent,
   messageRow,
@@ -64,35 +65,13 @@ async function rawBulk(
     return
   }
   const chunk = 1000
-  if (raw.kind === "postgres") {
-    const client = await raw.pool.connect()
-    try {
-      await client.query("BEGIN")
-      for (let start = 0; start < count; start += chunk) {
-        const rows = Math.min(chunk, count - start)
-        const params = Array.from({ length: rows }, (_, i) =>
-          messageRow("postgres", start + i, projectId, owners),
-        ).flat()
-        await client.query(insertMessagesSql("postgres", rows), params)
-      }
-      await client.query("COMMIT")
-    } finally {
-      client.release()
-    }
-    return
-  }
-  const connection = await raw.pool.getConnection()
-  try {
-    await connection.beginTransaction()
+  await inServerTransaction(raw, async (execute) => {
     for (let start = 0; start < count; start += chunk) {
       const rows = Math.min(chunk, count - start)
       const params = Array.from({ length: rows }, (_, i) =>
-        messageRow("mariadb", start + i, projectId, owners),
+        messageRow(target.kind, start + i, projectId, owners),
       ).flat()
-      await connection.query(insertMessagesSql("mariadb", rows), params)
+      await execute(insertMessagesSql(target.kind, rows), params)
     }
-    await connection.commit()
-  } finally {
-    connection.release()
-  }
+  })
 }

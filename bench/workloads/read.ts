@@ -1,16 +1,8 @@
 import { Message, Session } from "../../src"
-import {
-  insertMessagesSql,
-  messageContent,
-  prepared,
-  quote,
-  seedOwners,
-  type Owners,
-} from "../data"
+import { insertMessagesSql, messageRow, prepared, quote, seedOwners, type Owners } from "../data"
 import { nowMs, summarize } from "../stats"
 import type { Target } from "../targets"
 import type { Workload } from "../workload"
-import { uuidv7 } from "../../src"
 
 interface ReadState {
   readonly owners: Owners
@@ -74,21 +66,8 @@ async function seedMessages(target: Target, owners: Owners, total: number): Prom
   const rowsFor = (start: number, count: number): unknown[] =>
     Array.from({ length: count }, (_, offset) => {
       const i = start + offset
-      const when = new Date(base + i)
-      const date = kind === "sqlite" ? when.toISOString().replace("T", " ").replace("Z", "") : when
-      const byUser = i % 2 === 0
-      return [
-        uuidv7(),
-        date,
-        date,
-        "textmessage",
-        messageContent(i),
-        null,
-        "init",
-        owners.projectIds[i % owners.projectIds.length],
-        byUser ? owners.userId : null,
-        byUser ? null : owners.operatorId,
-      ]
+      const projectId = owners.projectIds[i % owners.projectIds.length]!
+      return messageRow(kind, i, projectId, owners, new Date(base + i))
     }).flat()
   const raw = target.raw
   if (raw.kind === "sqlite") {

@@ -1,6 +1,7 @@
 import type { Database as SqliteDatabase } from "better-sqlite3"
 import { Message, Session } from "../../src"
 import {
+  inServerTransaction,
   insertMessagesSql,
   messageContent,
   messageRow,
@@ -54,31 +55,9 @@ async function rawOne(target: Target, i: number, projectId: string, owners: Owne
     rawSqlite(raw.db).commit.run()
     return
   }
-  if (raw.kind === "postgres") {
-    const client = await raw.pool.connect()
-    try {
-      await client.query("BEGIN")
-      await client.query(
-        insertMessagesSql("postgres", 1),
-        messageRow("postgres", i, projectId, owners),
-      )
-      await client.query("COMMIT")
-    } finally {
-      client.release()
-    }
-    return
-  }
-  const connection = await raw.pool.getConnection()
-  try {
-    await connection.beginTransaction()
-    await connection.query(
-      insertMessagesSql("mariadb", 1),
-      messageRow("mariadb", i, projectId, owners),
-    )
-    await connection.commit()
-  } finally {
-    connection.release()
-  }
+  await inServerTransaction(raw, (execute) =>
+    execute(insertMessagesSql(target.kind, 1), messageRow(target.kind, i, projectId, owners)),
+  )
 }
 
 const statements = new WeakMap<

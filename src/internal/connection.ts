@@ -103,11 +103,6 @@ export function markTransaction(queryRunner: QueryRunner, active: boolean): void
   flags.transactionDepth = active ? 1 : 0
 }
 
-/** Whether a session holds the SQLite connection of this data source right now. */
-export function isSqliteBusy(dataSource: DataSource): boolean {
-  return sqliteStates.get(dataSource)?.lock.isHeld ?? false
-}
-
 function prepare(
   db: Database,
   cache: Map<string, Statement>,

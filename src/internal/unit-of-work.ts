@@ -35,11 +35,6 @@ const linkStates = new WeakMap<object, LinkState>()
 /** Instances whose rows a session deleted: a relation still pointing at one never re-inserts it. */
 const deletedObjects = new WeakSet<object>()
 
-/** Whether an entity instance is known to have a row in the database. */
-export function isPersisted(entity: object): boolean {
-  return snapshots.has(entity)
-}
-
 interface Insert {
   readonly plan: EntityPlan
   readonly entities: object[]
@@ -125,11 +120,6 @@ export class UnitOfWork {
       this.deleted.size > 0 ||
       this.toAttach.size > 0
     )
-  }
-
-  /** Whether this transaction wrote anything that a rollback must undo. */
-  get hasTransactionWrites(): boolean {
-    return this.inserted.length > 0 || this.undo.size > 0 || this.deletedInTransaction.length > 0
   }
 
   planFor(entity: object): EntityPlan {
@@ -814,10 +804,6 @@ export class UnitOfWork {
     this.inserted = []
     this.undo.clear()
     this.deletedInTransaction = []
-  }
-
-  private lookupById(metadata: EntityMetadata, id: unknown): object | undefined {
-    return this.identity.get(metadata)?.get(this.planOfTarget(metadata.target).keyOfId(id))
   }
 }
 

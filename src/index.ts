@@ -210,3 +210,25 @@ export {
 } from "./clients/openai-compatible-client"
 
 // --- orchestrators ---
+export {
+  AgentOperator,
+  type AgentOperatorOptions,
+  type AnswerOptions,
+} from "./orchestrators/agent-operator"
+export { Executive, EXECUTIVE_INSTRUCTIONS, type ExecutiveOptions } from "./orchestrators/executive"
+export {
+  Developer,
+  DEVELOPER_INSTRUCTIONS,
+  type DeveloperOptions,
+  type ComponentTask,
+} from "./orchestrators/developer"
+export {
+  SoftwareOrchestrator,
+  DEFAULT_USER_EMAIL,
+  DEFAULT_ORCHESTRATOR_NAME,
+  SOFTWARE_ORCHESTRATOR_TYPE,
+  type SoftwareOrchestratorOptions,
+  type RunOptions,
+  type ConversationEntry,
+} from "./orchestrators/software-orchestrator"
+export { demoClient } from "./orchestrators/demo-client"

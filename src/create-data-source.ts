@@ -4,8 +4,9 @@ import { MIGRATIONS } from "../migrations"
 import { dataSourceOptionsFromEnv, loadEnv, type Env } from "./data-source-options"
 import { ENTITIES } from "./entities"
 import { adaptPortableColumns } from "./internal/portable-types"
+import { translateError } from "./internal/translate-error"
 import { TimestampSubscriber } from "./internal/timestamp-subscriber"
-import { migrate } from "./migrate"
+import { inSqliteMigration, migrate } from "./migrate"
 import { ConcreteNamingStrategy } from "./naming-strategy"
 
 type EntityList = NonNullable<DataSourceOptions["entities"]>
@@ -27,6 +28,20 @@ class ConcreteDataSource extends DataSource {
   protected override async buildMetadatas(): Promise<void> {
     await super.buildMetadatas()
     adaptPortableColumns(this)
+  }
+
+  // On SQLite, TypeORM reverts a migration inside a transaction it opened before turning foreign
+  // keys off (which then has no effect): a `down` that changes a table others refer to would
+  // cascade-delete their rows. Revert as `migrate()` applies: foreign keys off first, one
+  // IMMEDIATE transaction, checked before COMMIT. (`npm run migration:revert` comes here too.)
+  override undoLastMigration(
+    options?: Parameters<DataSource["undoLastMigration"]>[0],
+  ): Promise<void> {
+    const sqlite = this.options.type === "better-sqlite3" && this.isInitialized
+    if (!sqlite || options?.transaction === "none") {
+      return super.undoLastMigration(options)
+    }
+    return inSqliteMigration(this, 60_000, () => super.undoLastMigration(options))
   }
 }
 
@@ -93,7 +108,12 @@ export async function closeDataSource(): Promise<void> {
 
 async function openDataSource(): Promise<DataSource> {
   const dataSource = createDataSource()
-  await dataSource.initialize()
+  try {
+    await dataSource.initialize()
+  } catch (error) {
+    // A typed error naming the database (password masked), as sessions report it.
+    throw translateError(error, dataSource)
+  }
   try {
     await migrate(dataSource)
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { DataSource, Migration } from "typeorm"
 import { DriverUtils } from "typeorm/driver/DriverUtils"
 import { describeTarget } from "./data-source-options"
-import { ConnectionError } from "./errors"
+import { ConnectionError, ForeignKeyViolationError } from "./errors"
 import { markTransaction, withSqliteConnection } from "./internal/connection"
 import { translateError } from "./internal/translate-error"
 
@@ -46,18 +46,53 @@ export async function migrate(
 // lock, then sees them applied. SQLite's DDL is transactional, so a failure leaves the schema as
 // it was. The wait polls instead of leaning on the busy timeout, which would block the event loop.
 function migrateSqlite(dataSource: DataSource, timeoutMs: number): Promise<Migration[]> {
+  return inSqliteMigration(dataSource, timeoutMs, () =>
+    dataSource.runMigrations({ transaction: "each" }),
+  )
+}
+
+/**
+ * Runs `work` (TypeORM's migration API) on an SQLite data source inside one IMMEDIATE
+ * transaction, holding the data source's connection, with foreign keys off until the end.
+ *
+ * Foreign keys are off as SQLite's procedure for schema changes requires: SQLite changes a table
+ * (a new column, say) by building a copy and dropping the original, and with foreign keys on,
+ * dropping `user` deletes every row that refers to a user (ON DELETE CASCADE). TypeORM turns
+ * them off itself, but the pragma only takes effect outside a transaction, and here the
+ * transaction is open already (TypeORM's own revert opens it first, too): so this happens before
+ * BEGIN, and foreign_key_check verifies the result before COMMIT.
+ */
+export function inSqliteMigration<T>(
+  dataSource: DataSource,
+  timeoutMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
   return withSqliteConnection(dataSource, timeoutMs, async (db, queryRunner) => {
-    await beginImmediate(db, timeoutMs, dataSource)
-    markTransaction(queryRunner, true)
+    const foreignKeys = db.pragma("foreign_keys", { simple: true }) as number
+    db.pragma("foreign_keys = OFF")
     try {
-      const ran = await dataSource.runMigrations({ transaction: "each" })
-      db.exec("COMMIT")
-      return ran
-    } catch (error) {
-      if (db.inTransaction) db.exec("ROLLBACK")
-      throw error
+      await beginImmediate(db, timeoutMs, dataSource)
+      markTransaction(queryRunner, true)
+      try {
+        const result = await work()
+        const dangling = db.pragma("foreign_key_check") as Array<{ table: string }>
+        if (dangling.length > 0) {
+          const tables = [...new Set(dangling.map((row) => row.table))].join(", ")
+          throw new ForeignKeyViolationError(
+            `The migration left ${dangling.length} row(s) of ${tables} referring to rows that do not exist; it was rolled back.`,
+            { table: dangling[0]!.table },
+          )
+        }
+        db.exec("COMMIT")
+        return result
+      } catch (error) {
+        if (db.inTransaction) db.exec("ROLLBACK")
+        throw error
+      } finally {
+        markTransaction(queryRunner, false)
+      }
     } finally {
-      markTransaction(queryRunner, false)
+      db.pragma(`foreign_keys = ${foreignKeys ? "ON" : "OFF"}`)
     }
   })
 }

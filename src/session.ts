@@ -423,10 +423,14 @@ export class Session implements AsyncDisposable {
   private async resolve(): Promise<DataSource> {
     if (this.dataSource) return this.dataSource
     let dataSource: DataSource
+    let source: DataSource | undefined
     try {
-      dataSource = await ready(await (this.source ?? getDataSource()))
+      source = await (this.source ?? getDataSource())
+      dataSource = await ready(source)
     } catch (error) {
-      throw translateError(error, undefined)
+      // Name the database that could not be opened (host and port, the password masked): a
+      // driver's own message often names neither ("timeout expired", "connect ETIMEDOUT").
+      throw translateError(error, source)
     }
     this.dialect = dialectOf(dataSource)
     this.unitOfWork.bind(dataSource, this.dialect)

@@ -58,7 +58,7 @@ export { ConcreteNamingStrategy } from "./naming-strategy"
 // --- DTOs and services ---
 export { parseDto, type DtoClass, FORBIDDEN_KEYS } from "./dto/parse-dto"
 export {
-  NoNulCharacter,
+  StorableText,
   MaxUtf8Bytes,
   IsOptionalNotNull,
   ExactlyOneOf,

@@ -82,10 +82,13 @@ export class OpenAICompatibleClient implements LlmClient {
     } catch {
       parsed = undefined
     }
+    // The URL is never quoted: what is wrong with it may well be a secret (a key pasted into
+    // OPENAI_BASE_URL, credentials in the URL).
     if (parsed === undefined || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
-      throw new ConcreteDbError(`The LLM base URL must be an http(s) URL, not "${baseUrl}"`)
+      throw new ConcreteDbError(
+        "The LLM base URL (baseUrl or OPENAI_BASE_URL) must be an http(s) URL; check that no key was given in its place",
+      )
     }
-    // Not quoted: what is wrong here may well be a secret.
     if (parsed.username !== "" || parsed.password !== "" || parsed.search !== "" || parsed.hash) {
       throw new ConcreteDbError(
         "The LLM base URL must not contain credentials, a query string or a fragment; give the key as apiKey",

@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsString } from "class-validator"
-import { MaxLength, NoNulCharacter } from "./validators"
+import { MaxLength, StorableText } from "./validators"
 
 /**
  * A new OAuth `state` (unique) and the URL to send the user to when the provider calls back.
@@ -11,12 +11,12 @@ export class AuthStateCreate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
-  @NoNulCharacter()
+  @StorableText()
   state!: string
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
-  @NoNulCharacter()
+  @StorableText()
   destinationUrl!: string
 }

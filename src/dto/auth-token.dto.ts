@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsString, IsUUID } from "class-validator"
-import { MaxLength, NoNulCharacter } from "./validators"
+import { MaxLength, StorableText } from "./validators"
 
 /**
  * A user's OAuth refresh token (one per user).
@@ -11,7 +11,7 @@ export class AuthTokenCreate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
-  @NoNulCharacter()
+  @StorableText()
   refreshToken!: string
 
   @IsUUID()

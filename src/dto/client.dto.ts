@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsNumber, IsString, IsUUID, Max, Min } from "class-validator"
-import { IsOptionalNotNull, MaxLength, NoNulCharacter } from "./validators"
+import { IsOptionalNotNull, MaxLength, StorableText } from "./validators"
 
 /** Lowest and highest LLM temperature a client accepts. */
 export const TEMPERATURE_RANGE = { min: 0, max: 2 } as const
@@ -18,7 +18,7 @@ export class ClientCreate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
-  @NoNulCharacter()
+  @StorableText()
   client?: string
 
   @IsOptionalNotNull()
@@ -31,7 +31,7 @@ export class ClientCreate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
-  @NoNulCharacter()
+  @StorableText()
   model?: string
 
   @IsUUID()
@@ -53,7 +53,7 @@ export class ClientUpdate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
-  @NoNulCharacter()
+  @StorableText()
   client?: string
 
   @IsOptionalNotNull()
@@ -66,6 +66,6 @@ export class ClientUpdate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
-  @NoNulCharacter()
+  @StorableText()
   model?: string
 }

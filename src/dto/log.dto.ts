@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsString } from "class-validator"
-import { LONG_TEXT_MAX_BYTES, MaxLength, MaxUtf8Bytes, NoNulCharacter } from "./validators"
+import { LONG_TEXT_MAX_BYTES, MaxLength, MaxUtf8Bytes, StorableText } from "./validators"
 
 /**
  * A log line: its level (`"info"`, `"error"`, …, at most 10 characters) and its message.
@@ -11,11 +11,11 @@ export class LogCreate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(10)
-  @NoNulCharacter()
+  @StorableText()
   level!: string
 
   @IsString()
   @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @NoNulCharacter()
+  @StorableText()
   message!: string
 }

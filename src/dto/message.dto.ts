@@ -8,7 +8,7 @@ import {
   MaxLength,
   MaxUtf8Bytes,
   MESSAGE_CONTENT_MAX_BYTES,
-  NoNulCharacter,
+  StorableText,
   WHEN_SET,
 } from "./validators"
 
@@ -38,26 +38,26 @@ export class MessageCreate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
-  @NoNulCharacter()
+  @StorableText()
   type!: string
 
   @IsString()
   @MaxUtf8Bytes(MESSAGE_CONTENT_MAX_BYTES)
   @IsJSON(JSON_WHEN_NOT_OVERSIZED)
-  @NoNulCharacter()
+  @StorableText()
   content!: string
 
   @IsOptional()
   @IsString()
   @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @NoNulCharacter()
+  @StorableText()
   prompt?: string | null
 
   @IsOptionalNotNull()
   @IsString()
   @MaxLength(16)
   @IsIn(MESSAGE_STATUSES)
-  @NoNulCharacter()
+  @StorableText()
   status?: MessageStatus
 
   @IsUUID()
@@ -83,6 +83,6 @@ export class MessageUpdate {
   @IsString()
   @MaxLength(16)
   @IsIn(MESSAGE_STATUSES)
-  @NoNulCharacter()
+  @StorableText()
   status?: MessageStatus
 }

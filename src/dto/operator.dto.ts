@@ -4,7 +4,7 @@ import {
   IsOptionalNotNull,
   MaxLength,
   MaxUtf8Bytes,
-  NoNulCharacter,
+  StorableText,
   PROFILE_PICTURE_URL_OPTIONS,
   TEXT_MAX_BYTES,
 } from "./validators"
@@ -24,19 +24,19 @@ import {
 export class OperatorCreate {
   @IsString()
   @MaxUtf8Bytes(TEXT_MAX_BYTES)
-  @NoNulCharacter()
+  @StorableText()
   instructions!: string
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
-  @NoNulCharacter()
+  @StorableText()
   name!: string
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
-  @NoNulCharacter()
+  @StorableText()
   title!: string
 
   @IsUUID()
@@ -46,7 +46,7 @@ export class OperatorCreate {
   @IsString()
   @MaxLength(PROFILE_PICTURE_URL_LENGTH)
   @IsUrl(PROFILE_PICTURE_URL_OPTIONS)
-  @NoNulCharacter()
+  @StorableText()
   profilePictureUrl?: string | null
 }
 
@@ -61,20 +61,20 @@ export class OperatorUpdate {
   @IsOptionalNotNull()
   @IsString()
   @MaxUtf8Bytes(TEXT_MAX_BYTES)
-  @NoNulCharacter()
+  @StorableText()
   instructions?: string
 
   @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
-  @NoNulCharacter()
+  @StorableText()
   name?: string
 
   @IsOptional()
   @IsString()
   @MaxLength(PROFILE_PICTURE_URL_LENGTH)
   @IsUrl(PROFILE_PICTURE_URL_OPTIONS)
-  @NoNulCharacter()
+  @StorableText()
   profilePictureUrl?: string | null
 }

@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsString, IsUUID } from "class-validator"
-import { IsOptionalNotNull, MaxLength, NoNulCharacter } from "./validators"
+import { IsOptionalNotNull, MaxLength, StorableText } from "./validators"
 
 /**
  * A new orchestrator of a user: its type (`"software"`, …) and a name unique for that user.
@@ -11,13 +11,13 @@ export class OrchestratorCreate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
-  @NoNulCharacter()
+  @StorableText()
   type!: string
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
-  @NoNulCharacter()
+  @StorableText()
   name!: string
 
   @IsUUID()
@@ -35,6 +35,6 @@ export class OrchestratorUpdate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
-  @NoNulCharacter()
+  @StorableText()
   name?: string
 }

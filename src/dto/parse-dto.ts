@@ -1,5 +1,9 @@
 import { plainToInstance } from "class-transformer"
-import { type ValidationError as ClassValidatorError, validate } from "class-validator"
+import {
+  type ValidationError as ClassValidatorError,
+  getMetadataStorage,
+  validate,
+} from "class-validator"
 import { ValidationError, type ValidationIssue } from "../errors"
 
 /** A DTO class: class-validator decorated, constructible without arguments. */
@@ -50,7 +54,7 @@ export async function parseDto<T extends object>(Dto: DtoClass<T>, input: unknow
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
   })
-  const issues = [...refused, ...flatten(errors, name)]
+  const issues = [...refused, ...dropped(Dto, input, instance, name), ...flatten(errors, name)]
   if (issues.length > 0) throw new ValidationError(issues)
   return instance
 }
@@ -93,6 +97,34 @@ function sanitized(value: unknown, depth: number): unknown {
       copy[key] = sanitized((value as Record<string, unknown>)[key], depth + 1)
   }
   return copy
+}
+
+const declaredProperties = new WeakMap<object, ReadonlySet<string>>()
+
+function declared(Dto: DtoClass<object>): ReadonlySet<string> {
+  let names = declaredProperties.get(Dto)
+  if (!names) {
+    const metadatas = getMetadataStorage().getTargetValidationMetadatas(Dto, "", true, false)
+    names = new Set(metadatas.map((metadata) => metadata.propertyName))
+    declaredProperties.set(Dto, names)
+  }
+  return names
+}
+
+// class-transformer leaves out input keys named after a method of the class's prototype chain
+// (toString, hasOwnProperty, …), so class-validator never sees them to refuse them: they are
+// unknown properties like any other.
+function dropped(
+  Dto: DtoClass<object>,
+  input: object,
+  instance: object,
+  name: string,
+): ValidationIssue[] {
+  if (input === instance) return []
+  const known = declared(Dto)
+  return Object.keys(input)
+    .filter((key) => !FORBIDDEN.has(key) && !known.has(key) && !Object.hasOwn(instance, key))
+    .map((key) => ({ property: `${name}.${key}`, reasons: [`property ${key} should not exist`] }))
 }
 
 function flatten(errors: readonly ClassValidatorError[], path: string): ValidationIssue[] {

@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsOptional, IsString, IsUUID } from "class-validator"
-import { IsOptionalNotNull, MaxLength, NoNulCharacter } from "./validators"
+import { IsOptionalNotNull, MaxLength, StorableText } from "./validators"
 
 /**
  * A new project of an orchestrator: a name unique within it, and optionally its executive and
@@ -13,7 +13,7 @@ export class ProjectCreate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
-  @NoNulCharacter()
+  @StorableText()
   name!: string
 
   @IsUUID()
@@ -40,7 +40,7 @@ export class ProjectUpdate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
-  @NoNulCharacter()
+  @StorableText()
   name?: string
 
   @IsOptional()

@@ -4,7 +4,7 @@ import {
   LONG_TEXT_MAX_BYTES,
   MaxLength,
   MaxUtf8Bytes,
-  NoNulCharacter,
+  StorableText,
   TEXT_MAX_BYTES,
 } from "./validators"
 
@@ -29,45 +29,45 @@ export class RepoNodeCreate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
-  @NoNulCharacter()
+  @StorableText()
   org!: string
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
-  @NoNulCharacter()
+  @StorableText()
   repo!: string
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(16)
-  @NoNulCharacter()
+  @StorableText()
   partitionType!: string
 
   @IsString()
   @MaxLength(255)
-  @NoNulCharacter()
+  @StorableText()
   name!: string
 
   @IsString()
   @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @NoNulCharacter()
+  @StorableText()
   summary!: string
 
   @IsString()
   @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @NoNulCharacter()
+  @StorableText()
   childrenSummaries!: string
 
   @IsString()
   @MaxUtf8Bytes(TEXT_MAX_BYTES)
-  @NoNulCharacter()
+  @StorableText()
   absPath!: string
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
-  @NoNulCharacter()
+  @StorableText()
   branch!: string
 
   @IsOptional()
@@ -87,52 +87,52 @@ export class RepoNodeUpdate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
-  @NoNulCharacter()
+  @StorableText()
   org?: string
 
   @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
-  @NoNulCharacter()
+  @StorableText()
   repo?: string
 
   @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(16)
-  @NoNulCharacter()
+  @StorableText()
   partitionType?: string
 
   @IsOptionalNotNull()
   @IsString()
   @MaxLength(255)
-  @NoNulCharacter()
+  @StorableText()
   name?: string
 
   @IsOptionalNotNull()
   @IsString()
   @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @NoNulCharacter()
+  @StorableText()
   summary?: string
 
   @IsOptionalNotNull()
   @IsString()
   @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @NoNulCharacter()
+  @StorableText()
   childrenSummaries?: string
 
   @IsOptionalNotNull()
   @IsString()
   @MaxUtf8Bytes(TEXT_MAX_BYTES)
-  @NoNulCharacter()
+  @StorableText()
   absPath?: string
 
   @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
-  @NoNulCharacter()
+  @StorableText()
   branch?: string
 
   @IsOptional()

@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsString } from "class-validator"
-import { MaxLength, NoNulCharacter } from "./validators"
+import { MaxLength, StorableText } from "./validators"
 
 /**
  * A new tool, by name.
@@ -11,6 +11,6 @@ export class ToolCreate {
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
-  @NoNulCharacter()
+  @StorableText()
   name!: string
 }

@@ -1,6 +1,6 @@
 import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUrl } from "class-validator"
 import { PROFILE_PICTURE_URL_LENGTH } from "../mixins/profile-picture.mixin"
-import { MaxLength, NoNulCharacter, PROFILE_PICTURE_URL_OPTIONS } from "./validators"
+import { MaxLength, StorableText, PROFILE_PICTURE_URL_OPTIONS } from "./validators"
 
 /**
  * A new user: an email (unique) and optionally a name and a profile picture URL.
@@ -12,27 +12,27 @@ export class UserCreate {
   @IsOptional()
   @IsString()
   @MaxLength(64)
-  @NoNulCharacter()
+  @StorableText()
   firstName?: string | null
 
   @IsOptional()
   @IsString()
   @MaxLength(64)
-  @NoNulCharacter()
+  @StorableText()
   lastName?: string | null
 
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
   @IsEmail()
-  @NoNulCharacter()
+  @StorableText()
   email!: string
 
   @IsOptional()
   @IsString()
   @MaxLength(PROFILE_PICTURE_URL_LENGTH)
   @IsUrl(PROFILE_PICTURE_URL_OPTIONS)
-  @NoNulCharacter()
+  @StorableText()
   profilePictureUrl?: string | null
 }
 
@@ -46,19 +46,19 @@ export class UserUpdate {
   @IsOptional()
   @IsString()
   @MaxLength(64)
-  @NoNulCharacter()
+  @StorableText()
   firstName?: string | null
 
   @IsOptional()
   @IsString()
   @MaxLength(64)
-  @NoNulCharacter()
+  @StorableText()
   lastName?: string | null
 
   @IsOptional()
   @IsString()
   @MaxLength(PROFILE_PICTURE_URL_LENGTH)
   @IsUrl(PROFILE_PICTURE_URL_OPTIONS)
-  @NoNulCharacter()
+  @StorableText()
   profilePictureUrl?: string | null
 }

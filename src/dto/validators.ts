@@ -19,8 +19,8 @@ export const LONG_TEXT_MAX_BYTES = 12 * 1024 * 1024
 /** Most UTF-8 bytes of a plain `text` column: MySQL/MariaDB's `TEXT` holds 65,535 bytes. */
 export const TEXT_MAX_BYTES = 65_535
 
-/** Name under which `NoNulCharacter` is registered with class-validator. */
-export const NO_NUL_CHARACTER = "noNulCharacter"
+/** Name under which `StorableText` is registered with class-validator. */
+export const STORABLE_TEXT = "storableText"
 
 /** Name under which `MaxUtf8Bytes` is registered with class-validator. */
 export const MAX_UTF8_BYTES = "maxUtf8Bytes"
@@ -29,28 +29,37 @@ export const MAX_UTF8_BYTES = "maxUtf8Bytes"
 export const EXACTLY_ONE_OF = "exactlyOneOf"
 
 /**
- * Rejects a string containing the NUL character (U+0000), which PostgreSQL cannot store in text.
- * A value that is not a string passes (the type check says what is wrong with it).
+ * Rejects a string the databases would not store as given: one containing the NUL character
+ * (U+0000), which PostgreSQL refuses in text, or an unpaired UTF-16 surrogate, which every
+ * driver replaces with U+FFFD on the way in. A value that is not a string passes (the type check
+ * says what is wrong with it).
  *
  * @example
  * class Note {
- *   @IsString() @NoNulCharacter() text!: string
+ *   @IsString() @StorableText() text!: string
  * }
  */
-export function NoNulCharacter(validationOptions?: ValidationOptions): PropertyDecorator {
+export function StorableText(validationOptions?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
-      name: NO_NUL_CHARACTER,
+      name: STORABLE_TEXT,
       validator: {
-        validate: (value: unknown) => typeof value !== "string" || !value.includes("\u0000"),
+        validate: (value: unknown) =>
+          typeof value !== "string" || (!value.includes("\u0000") && isWellFormed(value)),
         defaultMessage: buildMessage(
-          (each) => `${each}$property must not contain the NUL character (\\u0000)`,
+          (each) =>
+            `${each}$property must not contain the NUL character (\\u0000) or an unpaired surrogate`,
           validationOptions,
         ),
       },
     },
     validationOptions,
   )
+}
+
+// String.prototype.isWellFormed (Node 20) is not in the ES2023 library this package compiles with.
+function isWellFormed(value: string): boolean {
+  return (value as string & { isWellFormed(): boolean }).isWellFormed()
 }
 
 /**

@@ -147,7 +147,7 @@ describe.each(PAIRS.map(([Dto, Entity]) => [Dto.name, Dto, Entity] as const))(
     it("refuses the NUL character in every string property", () => {
       for (const [property, propertyChecks] of checks) {
         if (!propertyChecks.has("isString")) continue
-        expect({ property, nul: propertyChecks.has("noNulCharacter") }).toEqual({
+        expect({ property, nul: propertyChecks.has("storableText") }).toEqual({
           property,
           nul: true,
         })

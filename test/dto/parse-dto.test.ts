@@ -91,6 +91,21 @@ describe("parseDto", () => {
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, "isAdmin")).toBe(false)
   })
 
+  it("refuses unknown keys named after Object.prototype members, which class-transformer skips", async () => {
+    const issues = await issuesOf(UserCreate, {
+      email: "ada@example.com",
+      toString: "x",
+      hasOwnProperty: 1,
+    })
+    expect(issues).toEqual([
+      { property: "UserCreate.toString", reasons: ["property toString should not exist"] },
+      {
+        property: "UserCreate.hasOwnProperty",
+        reasons: ["property hasOwnProperty should not exist"],
+      },
+    ])
+  })
+
   it("refuses input nested deeper than any DTO needs, without walking all of it", async () => {
     let deep: Record<string, unknown> = {}
     const input = { email: "ada@example.com", firstName: deep }

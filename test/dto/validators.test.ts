@@ -1,11 +1,11 @@
 import { IsString, IsUUID } from "class-validator"
 import { MaxLength as ClassValidatorMaxLength } from "class-validator"
-import { ExactlyOneOf, IsOptionalNotNull, MaxUtf8Bytes, NoNulCharacter, WHEN_SET } from "../../src"
+import { ExactlyOneOf, IsOptionalNotNull, MaxUtf8Bytes, StorableText, WHEN_SET } from "../../src"
 import { MaxLength, codePoints, fitsUtf8Bytes } from "../../src/dto/validators"
 import { issuesOf } from "./dto-spec"
 
 class Note {
-  @NoNulCharacter()
+  @StorableText()
   @MaxUtf8Bytes(4)
   text!: unknown
 }
@@ -57,14 +57,24 @@ describe("MaxLength", () => {
   })
 })
 
-describe("NoNulCharacter", () => {
+describe("StorableText", () => {
   it("refuses a string with U+0000 anywhere and accepts the escaped form", async () => {
     for (const text of ["\u0000", "a\u0000", "\u0000b"]) {
       expect(await issuesOf(Note, { text })).toEqual([
-        { property: "Note.text", reasons: ["text must not contain the NUL character (\\u0000)"] },
+        {
+          property: "Note.text",
+          reasons: ["text must not contain the NUL character (\\u0000) or an unpaired surrogate"],
+        },
       ])
     }
     expect(await issuesOf(Note, { text: "\\u00" })).toEqual([])
+  })
+
+  it("refuses an unpaired surrogate, which every driver would store as U+FFFD", async () => {
+    for (const text of ["a\uD800b", "\uDC00", "end\uD83D"]) {
+      expect((await issuesOf(Note, { text }))[0]?.property).toBe("Note.text")
+    }
+    expect(await issuesOf(Note, { text: "\uD83D\uDE00" })).toEqual([])
   })
 })
 

@@ -112,7 +112,7 @@ async function openDataSource(): Promise<DataSource> {
     await dataSource.initialize()
   } catch (error) {
     // A typed error naming the database (password masked), as sessions report it.
-    throw translateError(error, dataSource)
+    throw translateError(error, dataSource, { opening: true })
   }
   try {
     await migrate(dataSource)

@@ -430,7 +430,7 @@ export class Session implements AsyncDisposable {
     } catch (error) {
       // Name the database that could not be opened (host and port, the password masked): a
       // driver's own message often names neither ("timeout expired", "connect ETIMEDOUT").
-      throw translateError(error, source)
+      throw translateError(error, source, { opening: true })
     }
     this.dialect = dialectOf(dataSource)
     this.unitOfWork.bind(dataSource, this.dialect)

@@ -14,6 +14,8 @@ import {
 export interface ErrorContext {
   /** The table the failing statement wrote to. */
   readonly table?: string
+  /** The error came from opening the database, not from a statement. */
+  readonly opening?: boolean
 }
 
 type ViolationKind = "unique" | "foreignKey" | "check" | "notNull"
@@ -101,6 +103,12 @@ export function translateError(
   }
   const violation = classify(driverError, message)
   if (!violation) {
+    if (context.opening) {
+      const target = dataSource ? describeTarget(dataSource.options) : "the database"
+      return new ConcreteDbError(`Could not open ${target}: ${firstLine(message)}.`, {
+        cause: error,
+      })
+    }
     return new QueryError(`The database refused a statement: ${firstLine(message)}.`, {
       cause: error,
     })

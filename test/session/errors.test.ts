@@ -135,3 +135,14 @@ describeEachDatabase("Session errors", (db) => {
     await expect(session.commit()).resolves.toBeUndefined()
   })
 })
+
+describe("Session without a database", () => {
+  it("reports a data source that could not be had without claiming a statement failed", async () => {
+    const session = new Session(Promise.reject(new Error("no database today")))
+    const error = (await session.find(User).catch((caught: unknown) => caught)) as Error
+    expect(error).toBeInstanceOf(ConcreteDbError)
+    expect(error.message).toBe("Could not open the database: no database today.")
+    expect(error.cause).toBeInstanceOf(Error)
+    await session.close()
+  })
+})

@@ -33,10 +33,15 @@ export interface ColumnPlan {
   readonly generateUuid: boolean
   readonly toDatabase: (value: unknown) => unknown
   readonly fromDatabase: (value: unknown) => unknown
-  /** A comparable copy of a value: unaffected by later changes to a Date or an object in place. */
-  readonly snapshot: (value: unknown) => unknown
-  /** The value a snapshot was taken of. */
+  /**
+   * Whether the entity's value still is what the row holds. Snapshots are kept as the database
+   * has the value (as written, or as read: a row read is its own snapshot, nothing is copied).
+   */
+  readonly unchanged: (value: unknown, snapshot: unknown) => boolean
+  /** The entity's value for a snapshot. */
   readonly restore: (snapshot: unknown) => unknown
+  /** What a written value is kept as in a snapshot (a Date as its time: Dates change in place). */
+  readonly keep: (converted: unknown) => unknown
 }
 
 /** The link rows of a many-to-many relation, seen from one side. */
@@ -127,11 +132,11 @@ export class EntityPlan {
     return subset
   }
 
-  /** A snapshot of every column of an entity, by column index. */
+  /** A snapshot of every column of an entity (as the database holds them), by column index. */
   snapshotRow(entity: object): unknown[] {
     const snapshot = new Array<unknown>(this.columns.length)
     for (const column of this.columns) {
-      snapshot[column.index] = column.snapshot(readColumn(entity, column))
+      snapshot[column.index] = column.keep(column.toDatabase(readColumn(entity, column)))
     }
     return snapshot
   }
@@ -356,8 +361,9 @@ function planColumn(
   const simple = !column.transformer && !column.isArray && !column.embeddedMetadata
   let toDatabase: (value: unknown) => unknown
   let fromDatabase: (value: unknown) => unknown
-  let snapshot: (value: unknown) => unknown = snapshotAny
-  let restore: (value: unknown) => unknown = restoreAny
+  let unchanged: (value: unknown, snapshot: unknown) => boolean
+  let restore: (snapshot: unknown) => unknown
+  let keep = (converted: unknown): unknown => converted
   const isUuid = column.type === "uuid"
   if (simple && isUuid) {
     // PostgreSQL and MariaDB compare uuids regardless of case; SQLite stores text, so the
@@ -365,28 +371,57 @@ function planColumn(
     toDatabase = (value) =>
       typeof value === "string" ? value.toLowerCase() : value === undefined ? null : value
     fromDatabase = (value) => value
-    snapshot = (value) => value
-    restore = (value) => value
+    unchanged = (value, snapshot) =>
+      value === snapshot ||
+      (value == null && snapshot == null) ||
+      (typeof value === "string" && value.toLowerCase() === snapshot)
+    restore = (snapshot) => snapshot
   } else if (simple && PLAIN_TYPES.has(column.type)) {
     toDatabase = (value) => (value === undefined ? null : value)
     fromDatabase = (value) => value
-    snapshot = (value) => value
-    restore = (value) => value
+    unchanged = (value, snapshot) => value === snapshot || (value == null && snapshot == null)
+    restore = (snapshot) => snapshot
+  } else if (simple && DATE_TYPES.has(column.type) && dialect.kind === "sqlite") {
+    toDatabase = (value) => (value instanceof Date ? sqliteDateTime(value) : (value ?? null))
+    fromDatabase = (value) => (typeof value === "string" ? parseSqliteDateTime(value) : value)
+    unchanged = (value, snapshot) =>
+      value instanceof Date
+        ? sqliteDateTime(value) === snapshot
+        : value === snapshot || (value == null && snapshot == null)
+    restore = fromDatabase
   } else if (simple && DATE_TYPES.has(column.type)) {
-    snapshot = (value) => (value instanceof Date ? value.getTime() : value)
-    restore = (value) => (typeof value === "number" ? new Date(value) : value)
-    if (dialect.kind === "sqlite") {
-      toDatabase = (value) => (value instanceof Date ? sqliteDateTime(value) : (value ?? null))
-      fromDatabase = (value) => (typeof value === "string" ? parseSqliteDateTime(value) : value)
-    } else {
-      toDatabase = (value) => (value === undefined ? null : value)
-      fromDatabase = (value) =>
-        value instanceof Date || value === null ? value : driver.prepareHydratedValue(value, column)
-    }
+    toDatabase = (value) => (value === undefined ? null : value)
+    // A copy: the row's Date is the snapshot, and a Date can be changed in place.
+    fromDatabase = (value) =>
+      value instanceof Date
+        ? new Date(value.getTime())
+        : value === null
+          ? value
+          : driver.prepareHydratedValue(value, column)
+    // A snapshot holds a Date read from the database, or the time of one written.
+    keep = (converted) => (converted instanceof Date ? converted.getTime() : converted)
+    unchanged = (value, snapshot) =>
+      value instanceof Date
+        ? value.getTime() === (snapshot instanceof Date ? snapshot.getTime() : snapshot)
+        : value === snapshot || (value == null && snapshot == null)
+    restore = (snapshot) =>
+      typeof snapshot === "number" ? new Date(snapshot) : fromDatabase(snapshot)
   } else {
     toDatabase = (value) =>
       value === undefined ? null : driver.preparePersistentValue(value, column)
-    fromDatabase = (value) => driver.prepareHydratedValue(value, column)
+    // A copy of an object (JSON, say): the row's value is the snapshot, and objects change in
+    // place.
+    fromDatabase = (value) => {
+      const hydrated = driver.prepareHydratedValue(value, column) as unknown
+      return hydrated !== null && typeof hydrated === "object" && !(hydrated instanceof Date)
+        ? structuredClone(hydrated)
+        : hydrated
+    }
+    unchanged = (value, snapshot) => {
+      const current = toDatabase(value)
+      return current === snapshot || comparable(current) === comparable(snapshot)
+    }
+    restore = fromDatabase
   }
   const declaredBy = column.target
   const isOwnStamp =
@@ -422,8 +457,9 @@ function planColumn(
       column.isPrimary && (column.type === "uuid" || column.generationStrategy === "uuid"),
     toDatabase,
     fromDatabase,
-    snapshot,
+    unchanged,
     restore,
+    keep,
   }
 }
 
@@ -431,33 +467,13 @@ function isLiteral(value: unknown): boolean {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
 }
 
-// Anything else (JSON, booleans, buffers, transformed values) is compared through JSON, which
-// also protects the snapshot from changes made to an object in place.
-function snapshotAny(value: unknown): unknown {
-  if (value === null || value === undefined) return value
-  if (value instanceof Date) return { date: value.getTime() }
-  if (typeof value === "object") return { json: JSON.stringify(value) }
-  return value
-}
-
-function restoreAny(value: unknown): unknown {
-  if (value === null || value === undefined || typeof value !== "object") return value
-  const boxed = value as { date?: number; json?: string }
-  if (boxed.date !== undefined) return new Date(boxed.date)
-  return JSON.parse(boxed.json ?? "null") as unknown
-}
-
-/** Whether a value equals its snapshot. `undefined` and `null` count as the same. */
-export function sameAsSnapshot(column: ColumnPlan, value: unknown, snapshot: unknown): boolean {
-  const current = column.snapshot(value)
-  if (current === snapshot) return true
-  if (current == null && snapshot == null) return true
-  if (typeof current === "object" && typeof snapshot === "object") {
-    const a = current as { date?: number; json?: string }
-    const b = snapshot as { date?: number; json?: string }
-    return a.date === b.date && a.json === b.json
-  }
-  return false
+// Values of other columns (JSON, booleans, buffers, transformed values) compare through their
+// JSON text: a driver may hand back an object where the session wrote text, or 1 for true.
+function comparable(value: unknown): string | null {
+  if (value === null || value === undefined) return null
+  if (typeof value === "string") return value
+  if (value instanceof Date) return String(value.getTime())
+  return JSON.stringify(value) ?? null
 }
 
 function planLink(relation: RelationMetadata, dialect: Dialect): LinkPlan {

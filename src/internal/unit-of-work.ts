@@ -6,7 +6,6 @@ import type { Dialect } from "./dialect"
 import {
   planOf,
   readColumn,
-  sameAsSnapshot,
   type ColumnPlan,
   type Constructor,
   type EntityPlan,
@@ -208,7 +207,8 @@ export class UnitOfWork {
     const existing = this.lookup(plan, identity)
     if (existing) return existing
     const entity = plan.hydrate(row)
-    snapshots.set(entity, plan.snapshotRow(entity))
+    // The row as read is the snapshot: nothing to copy.
+    snapshots.set(entity, row as unknown[])
     if (plan.links.length > 0) linkStates.set(entity, this.loadedLinks(plan, entity))
     this.remember(plan, identity, entity)
     return entity
@@ -217,7 +217,7 @@ export class UnitOfWork {
   /** Overwrites an instance with a fresh row and forgets what was changed in memory. */
   refreshFromRow(plan: EntityPlan, entity: object, row: readonly unknown[]): void {
     plan.assignRow(entity as Record<string, unknown>, row)
-    snapshots.set(entity, plan.snapshotRow(entity))
+    snapshots.set(entity, row as unknown[])
     const identity = plan.identity(entity)
     if (identity !== undefined) this.remember(plan, identity, entity)
   }
@@ -400,8 +400,9 @@ export class UnitOfWork {
   private prepareInsert(plan: EntityPlan, entity: object, now: Date): void {
     const record = entity as Record<string, unknown>
     plan.assignGeneratedIds(record)
+    // A Date of its own for each: Dates change in place, and one shared by a whole batch would.
     for (const column of plan.stamped) {
-      if (record[column.property!] == null) record[column.property!] = now
+      if (record[column.property!] == null) record[column.property!] = new Date(now.getTime())
     }
     // Keep each foreign-key property in step with a related object that is set.
     for (const column of plan.joinColumns) {
@@ -427,7 +428,7 @@ export class UnitOfWork {
       const value = column.relation
         ? this.currentValue(entity, column, values)
         : readColumn(entity, column)
-      const unchanged = values !== undefined && sameAsSnapshot(column, value, values[column.index])
+      const unchanged = values !== undefined && column.unchanged(value, values[column.index])
       if (column.stamp === "update") {
         stampColumn = column
         stampChangedByUser = values !== undefined && !unchanged
@@ -439,7 +440,9 @@ export class UnitOfWork {
       }
     }
     if (!changed || !changedValues) return undefined
-    if (stampColumn?.property && !stampChangedByUser) record[stampColumn.property] = now
+    if (stampColumn?.property && !stampChangedByUser) {
+      record[stampColumn.property] = new Date(now.getTime())
+    }
     if (stampColumn) {
       changed.push(stampColumn)
       changedValues.push(readColumn(entity, stampColumn))
@@ -457,7 +460,7 @@ export class UnitOfWork {
     const own = record[column.property]
     const viaRelation = readColumn(entity, column)
     if (viaRelation === own) return own
-    if (!sameAsSnapshot(column, own, values?.[column.index])) {
+    if (!column.unchanged(own, values?.[column.index])) {
       // The foreign key was set by hand: the related object no longer describes the row.
       record[column.relation!.propertyName] = undefined
       return own
@@ -589,9 +592,8 @@ export class UnitOfWork {
           const snapshot = new Array<unknown>(plan.columns.length)
           const offset = params.length
           for (const column of columns) {
-            const value = readColumn(entity, column)
-            snapshot[column.index] = column.snapshot(value)
-            const converted = column.toDatabase(value)
+            const converted = column.toDatabase(readColumn(entity, column))
+            snapshot[column.index] = column.keep(converted)
             if (typeof converted === "string") bytes += converted.length
             params.push(converted)
           }
@@ -687,15 +689,16 @@ export class UnitOfWork {
 
   /** A flush failed: rows it meant to insert are not in the database after all. */
   abandon(work: Work): void {
+    // Every entity of a flush's inserts was new to the database before it.
     for (const { entities } of work.inserts) {
-      for (const entity of entities) {
-        if (!this.inserted.includes(entity)) snapshots.delete(entity)
-      }
+      for (const entity of entities) snapshots.delete(entity)
     }
   }
 
+  // An entity inserted in this transaction gets an undo entry too: on rollback the undo log is
+  // replayed first, then inserted entities lose their snapshot altogether.
   private recordUndo(entity: object): void {
-    if (this.undo.has(entity) || this.inserted.includes(entity)) return
+    if (this.undo.has(entity)) return
     this.undo.set(entity, { snapshot: snapshots.get(entity), links: linkStates.get(entity) })
   }
 
@@ -734,16 +737,16 @@ export class UnitOfWork {
    * ones get back what the database holds, deleted ones are tracked again; staged work is gone.
    */
   undoTransaction(): void {
-    for (const entity of this.inserted) {
-      snapshots.delete(entity)
-      linkStates.delete(entity)
-      this.forget(this.planFor(entity), entity)
-    }
     for (const [entity, undo] of this.undo) {
       if (undo.snapshot === undefined) snapshots.delete(entity)
       else snapshots.set(entity, undo.snapshot)
       if (undo.links === undefined) linkStates.delete(entity)
       else linkStates.set(entity, undo.links)
+    }
+    for (const entity of this.inserted) {
+      snapshots.delete(entity)
+      linkStates.delete(entity)
+      this.forget(this.planFor(entity), entity)
     }
     for (const entity of this.deletedInTransaction) {
       const plan = this.planFor(entity)
@@ -776,7 +779,7 @@ export class UnitOfWork {
       for (const column of plan.columns) {
         if (column.property === undefined) continue
         const value = snapshot[column.index]
-        if (!sameAsSnapshot(column, record[column.property], value)) {
+        if (!column.unchanged(record[column.property], value)) {
           record[column.property] = column.restore(value)
           if (column.relation) record[column.relation.propertyName] = undefined
         }

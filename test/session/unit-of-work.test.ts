@@ -234,6 +234,30 @@ describeEachDatabase(
       expect((await reader.get(Node, grandchild.id))?.parentId).toBe(child.id)
     })
 
+    it("notices a date changed in place, and never shares one Date between entities", async () => {
+      const { user, project, operator } = newOwned()
+      {
+        await using writer = open()
+        writer.addAll([user, newMessage(project, { operator }), newMessage(project, { user })])
+        await writer.commit()
+      }
+      await using session = open()
+      const [first, second] = await session.find(Message, {
+        where: { projectId: project.id },
+        order: { createdAt: "ASC", id: "ASC" },
+      })
+      expect(first!.createdAt).not.toBe(second!.createdAt)
+      first!.createdAt.setTime(Date.UTC(2020, 0, 1))
+      const statements = dataStatements(await log.capture(() => session.commit()))
+      expect(statements).toHaveLength(1)
+      expect(statements[0]).toMatch(/^UPDATE .*created_at/)
+      await using reader = open()
+      expect((await reader.get(Message, first!.id))?.createdAt.toISOString()).toBe(
+        "2020-01-01T00:00:00.000Z",
+      )
+      expect((await reader.get(Message, second!.id))?.createdAt.getUTCFullYear()).not.toBe(2020)
+    })
+
     it("finds a row by its uuid in any letter case", async () => {
       const { user } = newOwned()
       {

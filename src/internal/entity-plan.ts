@@ -3,9 +3,7 @@ import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import { MetadataEntity } from "../mixins/metadata-entity"
 import { uuidv7 } from "../uuid"
-import { compileHydrator, compileRowWriter, type Hydrator, type RowWriter } from "./codegen"
 import type { Dialect } from "./dialect"
-import { parseSqliteDateTime, sqliteDateTime } from "./sqlite-dates"
 
 /** How one column's value travels between an entity and the database. */
 export interface ColumnPlan {
@@ -31,8 +29,6 @@ export interface ColumnPlan {
   readonly fill: { readonly value: unknown } | undefined
   /** The identity-map key of a value (uuids in lower case, as the databases compare them). */
   readonly key: (value: unknown) => string
-  /** How the value converts (the generated row writers and hydrators inline these). */
-  readonly kind: "uuid" | "plain" | "sqliteDate" | "serverDate" | "other"
   /** A primary key the application may generate (uuid) when none was given. */
   readonly generateUuid: boolean
   readonly toDatabase: (value: unknown) => unknown
@@ -86,8 +82,6 @@ export class EntityPlan {
   readonly filled: readonly ColumnPlan[]
   private readonly sqlCache = new Map<string, string>()
   private readonly subsets = new Map<string, readonly ColumnPlan[]>()
-  private readonly writers = new Map<string, RowWriter>()
-  private hydrator: Hydrator | undefined
 
   constructor(
     readonly metadata: EntityMetadata,
@@ -136,16 +130,6 @@ export class EntityPlan {
       this.subsets.set(key, subset)
     }
     return subset
-  }
-
-  /** The generated writer of rows with these columns (`key` names the subset, "" for all). */
-  writerFor(columns: readonly ColumnPlan[], key: string): RowWriter {
-    let writer = this.writers.get(key)
-    if (!writer) {
-      writer = compileRowWriter(columns)
-      this.writers.set(key, writer)
-    }
-    return writer
   }
 
   /** A snapshot of every column of an entity (as the database holds them), by column index. */
@@ -266,11 +250,11 @@ export class EntityPlan {
 
   /** A new instance of the entity from a row in `selectList` order, without its constructor. */
   hydrate(row: readonly unknown[]): object {
-    this.hydrator ??= compileHydrator(
+    const entity = Object.create(
       (this.metadata.target as Constructor).prototype as object,
-      this.columns,
-    )
-    return this.hydrator(row)
+    ) as Record<string, unknown>
+    this.assignRow(entity, row)
+    return entity
   }
 
   /** Copies a row's values onto an existing instance. */
@@ -380,28 +364,24 @@ function planColumn(
   let unchanged: (value: unknown, snapshot: unknown) => boolean
   let restore: (snapshot: unknown) => unknown
   let keep = (converted: unknown): unknown => converted
-  let kind: ColumnPlan["kind"]
   const isUuid = column.type === "uuid"
   if (simple && isUuid) {
-    kind = "uuid"
     // PostgreSQL and MariaDB compare uuids regardless of case; SQLite stores text, so the
     // session writes and looks them up in lower case everywhere.
     toDatabase = (value) =>
-      typeof value === "string" ? lowerUuid(value) : value === undefined ? null : value
+      typeof value === "string" ? value.toLowerCase() : value === undefined ? null : value
     fromDatabase = (value) => value
     unchanged = (value, snapshot) =>
       value === snapshot ||
       (value == null && snapshot == null) ||
-      (typeof value === "string" && lowerUuid(value) === snapshot)
+      (typeof value === "string" && value.toLowerCase() === snapshot)
     restore = (snapshot) => snapshot
   } else if (simple && PLAIN_TYPES.has(column.type)) {
-    kind = "plain"
     toDatabase = (value) => (value === undefined ? null : value)
     fromDatabase = (value) => value
     unchanged = (value, snapshot) => value === snapshot || (value == null && snapshot == null)
     restore = (snapshot) => snapshot
   } else if (simple && DATE_TYPES.has(column.type) && dialect.kind === "sqlite") {
-    kind = "sqliteDate"
     toDatabase = (value) => (value instanceof Date ? sqliteDateTime(value) : (value ?? null))
     fromDatabase = (value) => (typeof value === "string" ? parseSqliteDateTime(value) : value)
     unchanged = (value, snapshot) =>
@@ -410,7 +390,6 @@ function planColumn(
         : value === snapshot || (value == null && snapshot == null)
     restore = fromDatabase
   } else if (simple && DATE_TYPES.has(column.type)) {
-    kind = "serverDate"
     toDatabase = (value) => (value === undefined ? null : value)
     // A copy: the row's Date is the snapshot, and a Date can be changed in place.
     fromDatabase = (value) =>
@@ -428,7 +407,6 @@ function planColumn(
     restore = (snapshot) =>
       typeof snapshot === "number" ? new Date(snapshot) : fromDatabase(snapshot)
   } else {
-    kind = "other"
     toDatabase = (value) =>
       value === undefined ? null : driver.preparePersistentValue(value, column)
     // A copy of an object (JSON, say): the row's value is the snapshot, and objects change in
@@ -474,7 +452,7 @@ function planColumn(
           : column.default === undefined && column.isNullable
             ? { value: null }
             : undefined,
-    key: isUuid ? (value) => keyOf(typeof value === "string" ? lowerUuid(value) : value) : keyOf,
+    key: isUuid ? (value) => keyOf(typeof value === "string" ? value.toLowerCase() : value) : keyOf,
     generateUuid:
       column.isPrimary && (column.type === "uuid" || column.generationStrategy === "uuid"),
     toDatabase,
@@ -482,15 +460,7 @@ function planColumn(
     unchanged,
     restore,
     keep,
-    kind,
   }
-}
-
-const UPPER_CASE = /[A-Z]/
-
-// Ids are lower case already almost always; only then is a copy made.
-function lowerUuid(value: string): string {
-  return UPPER_CASE.test(value) ? value.toLowerCase() : value
 }
 
 function isLiteral(value: unknown): boolean {
@@ -546,4 +516,58 @@ export function planOf(
     plans.set(metadata, plan)
   }
   return plan
+}
+
+// SQLite keeps dates as text, the way TypeORM writes them: "YYYY-MM-DD HH:MM:SS.mmm" in UTC.
+// Text in this form sorts in time order, which is what ORDER BY created_at relies on. A flush
+// stamps every row with the same Date, so the last conversion is remembered.
+let lastTime = Number.NaN
+let lastText = ""
+
+function pad2(value: number): string {
+  return value < 10 ? `0${value}` : String(value)
+}
+
+export function sqliteDateTime(date: Date): string {
+  const time = date.getTime()
+  if (time === lastTime) return lastText
+  const year = date.getUTCFullYear()
+  const ms = date.getUTCMilliseconds()
+  const yearText = year < 1000 ? String(year).padStart(4, "0") : String(year)
+  const msText = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : String(ms)
+  lastText =
+    `${yearText}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())} ` +
+    `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}.${msText}`
+  lastTime = time
+  return lastText
+}
+
+function digits(text: string, start: number, count: number): number {
+  let value = 0
+  for (let i = start; i < start + count; i += 1) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return Number.NaN
+    value = value * 10 + digit
+  }
+  return value
+}
+
+/** Parses SQLite's date text (as written above, or without milliseconds) without a regex. */
+export function parseSqliteDateTime(text: string): Date {
+  const length = text.length
+  if ((length === 19 || length === 23) && text.charCodeAt(4) === 45 && text.charCodeAt(13) === 58) {
+    const time = Date.UTC(
+      digits(text, 0, 4),
+      digits(text, 5, 2) - 1,
+      digits(text, 8, 2),
+      digits(text, 11, 2),
+      digits(text, 14, 2),
+      digits(text, 17, 2),
+      length === 23 ? digits(text, 20, 3) : 0,
+    )
+    if (!Number.isNaN(time)) return new Date(time)
+  }
+  // Anything else SQLite may hold (ISO text with a zone, say): as TypeORM reads it.
+  const naive = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
+  return new Date(naive ? `${text.replace(" ", "T")}Z` : text)
 }

@@ -369,12 +369,12 @@ function planColumn(
     // PostgreSQL and MariaDB compare uuids regardless of case; SQLite stores text, so the
     // session writes and looks them up in lower case everywhere.
     toDatabase = (value) =>
-      typeof value === "string" ? value.toLowerCase() : value === undefined ? null : value
+      typeof value === "string" ? lowerUuid(value) : value === undefined ? null : value
     fromDatabase = (value) => value
     unchanged = (value, snapshot) =>
       value === snapshot ||
       (value == null && snapshot == null) ||
-      (typeof value === "string" && value.toLowerCase() === snapshot)
+      (typeof value === "string" && lowerUuid(value) === snapshot)
     restore = (snapshot) => snapshot
   } else if (simple && PLAIN_TYPES.has(column.type)) {
     toDatabase = (value) => (value === undefined ? null : value)
@@ -452,7 +452,7 @@ function planColumn(
           : column.default === undefined && column.isNullable
             ? { value: null }
             : undefined,
-    key: isUuid ? (value) => keyOf(typeof value === "string" ? value.toLowerCase() : value) : keyOf,
+    key: isUuid ? (value) => keyOf(typeof value === "string" ? lowerUuid(value) : value) : keyOf,
     generateUuid:
       column.isPrimary && (column.type === "uuid" || column.generationStrategy === "uuid"),
     toDatabase,
@@ -461,6 +461,13 @@ function planColumn(
     restore,
     keep,
   }
+}
+
+const UPPER_CASE = /[A-Z]/
+
+// Ids are lower case already almost always; only then is a copy made.
+function lowerUuid(value: string): string {
+  return UPPER_CASE.test(value) ? value.toLowerCase() : value
 }
 
 function isLiteral(value: unknown): boolean {

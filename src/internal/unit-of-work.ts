@@ -563,15 +563,18 @@ export class UnitOfWork {
     dialect: Dialect,
   ): Promise<void> {
     // Rows that leave a defaulted column unset are inserted without it, so the default applies.
-    const groups = new Map<string, object[]>()
-    for (const entity of entities) {
-      let key = ""
-      for (const column of plan.defaulted) {
-        if (readColumn(entity, column) === undefined) key += `${column.index},`
+    const groups = new Map<string, readonly object[]>()
+    if (plan.defaulted.length === 0) groups.set("", entities)
+    else {
+      for (const entity of entities) {
+        let key = ""
+        for (const column of plan.defaulted) {
+          if (readColumn(entity, column) === undefined) key += `${column.index},`
+        }
+        const group = groups.get(key) as object[] | undefined
+        if (group) group.push(entity)
+        else groups.set(key, [entity])
       }
-      let group = groups.get(key)
-      if (!group) groups.set(key, (group = []))
-      group.push(entity)
     }
     for (const [key, group] of groups) {
       const columns = key === "" ? plan.columns : plan.columnsWithout(key)
@@ -584,26 +587,28 @@ export class UnitOfWork {
       while (start < group.length) {
         // Parameters go straight into one flat array per statement; a row's values are read
         // once and also become its snapshot.
-        let params: unknown[] = []
+        const params = new Array<unknown>(Math.min(maxRows, group.length - start) * width)
         let bytes = 0
         let end = start
+        let offset = 0
         while (end < group.length && end - start < maxRows) {
           const entity = group[end]!
           const snapshot = new Array<unknown>(plan.columns.length)
-          const offset = params.length
+          const rowStart = offset
           for (const column of columns) {
             const converted = column.toDatabase(readColumn(entity, column))
             snapshot[column.index] = column.keep(converted)
             if (typeof converted === "string") bytes += converted.length
-            params.push(converted)
+            params[offset++] = converted
           }
           if (end > start && bytes > dialect.maxStatementBytes) {
-            params = params.slice(0, offset)
+            offset = rowStart
             break
           }
           snapshots.set(entity, snapshot)
           end += 1
         }
+        params.length = offset
         const count = end - start
         await transaction.run(plan.insertSql(columns, count, key), params)
         start = end
@@ -648,9 +653,10 @@ export class UnitOfWork {
    * the undo log remembers what they were.
    */
   afterFlush(work: Work): void {
+    // Every new object was in this flush's inserts.
+    this.newObjects.clear()
     for (const { plan, entities } of work.inserts) {
       for (const entity of entities) {
-        this.newObjects.delete(entity)
         this.inserted.push(entity)
         const identity = plan.identity(entity)
         if (identity !== undefined) this.remember(plan, identity, entity)

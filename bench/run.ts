@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick] [-- --db=sqlite,postgres] [-- --only=W1,W3,M] [-- --runs=7]`
+// `npm run bench [-- --quick] [-- --db=sqlite,postgres] [-- --only=W1,W3,M] [-- --runs=7]
+//   [-- --variants=session,raw]`
 //
 // Runs every workload on SQLite and, when reachable, PostgreSQL and MariaDB, with three variants
 // interleaved round by round (so drift hits all alike): the Session, the raw driver doing the
@@ -51,6 +52,7 @@ const databases = (argument("db")?.split(",") ?? [
   "mariadb",
 ]) as DatabaseKind[]
 const wanted = (id: string): boolean => !only || only.includes(id)
+const variants = (argument("variants")?.split(",") as Variant[] | undefined) ?? VARIANTS
 
 async function main(): Promise<void> {
   const rows: Row[] = []
@@ -102,15 +104,17 @@ async function measure(workload: Workload<never>, target: Target): Promise<Row[]
   process.stdout.write(`  ${workload.id} ${workload.title}: preparing`)
   const state = await workload.prepare(target, sizes)
   latestStates.set(workload.id, state)
-  const times = new Map<Variant, number[]>(VARIANTS.map((variant) => [variant, []]))
+  const times = new Map<Variant, number[]>(variants.map((variant) => [variant, []]))
   const errors = new Map<Variant, string>()
+  const orders = permutations(variants)
   for (let round = 0; round <= runs; round += 1) {
-    // Rotate the order every round so no variant always runs first (or right after another).
-    const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!)
+    // A different order every round, going through every permutation: each variant runs after
+    // each other one equally often, so what one leaves behind (a busy server) hits all alike.
+    const order = orders[round % orders.length]!
     for (const variant of order) {
       if (errors.has(variant)) continue
       try {
-        global.gc?.()
+        await settle(target)
         const ms = await workload.run(variant, target, state, sizes)
         if (round > 0) times.get(variant)!.push(ms)
       } catch (error) {
@@ -120,7 +124,7 @@ async function measure(workload: Workload<never>, target: Target): Promise<Row[]
     process.stdout.write(round === 0 ? ", warmed up" : ".")
   }
   process.stdout.write("\n")
-  return VARIANTS.map((variant) => {
+  return variants.map((variant) => {
     const error = errors.get(variant)
     const values = times.get(variant)!
     return {
@@ -133,6 +137,23 @@ async function measure(workload: Workload<never>, target: Target): Promise<Row[]
       ...(error ? { error } : { summary: summarize(values) }),
     }
   })
+}
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]]
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  )
+}
+
+// Before each measurement: garbage collected, and the database's write-ahead log checkpointed,
+// so no variant pays for the writes of the one before it.
+async function settle(target: Target): Promise<void> {
+  global.gc?.()
+  const raw = target.raw
+  if (raw.kind === "sqlite") raw.db.pragma("wal_checkpoint(TRUNCATE)")
+  else if (raw.kind === "postgres") await raw.pool.query("CHECKPOINT")
+  await new Promise((resolve) => setTimeout(resolve, 100))
 }
 
 function measureMemory(target: Target): Row[] {

@@ -289,30 +289,12 @@ export class Session implements AsyncDisposable {
   }
 
   /** The first entity matching TypeORM find options, or null. */
-  findOne<T extends ObjectLiteral>(
+  async findOne<T extends ObjectLiteral>(
     target: EntityTarget<T>,
     options: FindOneOptions<T>,
   ): Promise<T | null> {
-    return this.serialize(async () => {
-      const dataSource = await this.resolve()
-      await this.flushNow()
-      const metadata = dataSource.getMetadata(target)
-      const plan = this.unitOfWork.planOfTarget(metadata.target)
-      const compiled = compileSimpleFind(
-        plan,
-        this.dialect!,
-        { ...options, take: 1 } as FindManyOptions,
-        this.planOf,
-      )
-      if (compiled && (options as { skip?: unknown }).skip === undefined) {
-        const [first] = await this.readCompiled(metadata.tableName, plan, compiled)
-        return (first as T | undefined) ?? null
-      }
-      const loaded = await this.read(metadata.tableName, (transaction) =>
-        transaction.queryRunner.manager.findOne(target, options),
-      )
-      return loaded === null ? null : this.unitOfWork.adoptLoaded(loaded)
-    })
+    const [first] = await this.find(target, { ...options, take: 1 })
+    return first ?? null
   }
 
   /**

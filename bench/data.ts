@@ -1,5 +1,5 @@
 import type { Database as SqliteDatabase, Statement } from "better-sqlite3"
-import { Operator, Orchestrator, Project, Session, User, uuidv7 } from "../src"
+import { Message, Operator, Orchestrator, Project, Session, User, uuidv7 } from "../src"
 import type { RawDriver, Target } from "./targets"
 
 let sequence = 0
@@ -64,6 +64,16 @@ export async function newProject(target: Target, owners: Owners): Promise<string
   )
   await session.commit()
   return project.id
+}
+
+/** Message `i` of a project as an entity, senders alternating between the user and the operator. */
+export function newMessage(i: number, projectId: string, owners: Owners): Message {
+  return Object.assign(new Message(), {
+    type: "textmessage",
+    content: messageContent(i),
+    projectId,
+    ...(i % 2 === 0 ? { userId: owners.userId } : { operatorId: owners.operatorId }),
+  })
 }
 
 export const MESSAGE_COLUMNS = [
@@ -158,4 +168,28 @@ export async function inServerTransaction(
   } finally {
     connection.release()
   }
+}
+
+/** Rows per INSERT statement when a raw server driver writes many rows. */
+const RAW_ROWS_PER_INSERT = 1000
+
+/**
+ * Writes message rows in one transaction the way a careful user of each driver does: one
+ * prepared INSERT run per row on SQLite (better-sqlite3's own recipe), parameterized multi-row
+ * INSERTs of 1,000 rows on PostgreSQL and MariaDB.
+ */
+export async function insertMessageRows(raw: RawDriver, rows: readonly unknown[][]): Promise<void> {
+  if (raw.kind === "sqlite") {
+    const insert = prepared(raw.db, insertMessagesSql("sqlite", 1))
+    raw.db.transaction(() => {
+      for (const row of rows) insert.run(...row)
+    })()
+    return
+  }
+  await inServerTransaction(raw, async (execute) => {
+    for (let start = 0; start < rows.length; start += RAW_ROWS_PER_INSERT) {
+      const part = rows.slice(start, start + RAW_ROWS_PER_INSERT)
+      await execute(insertMessagesSql(raw.kind, part.length), part.flat())
+    }
+  })
 }

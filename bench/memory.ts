@@ -1,16 +1,20 @@
 // M: peak memory while committing many messages in one session, measured in a process of its
 // own so nothing else the benchmark did is in the figure. Run by run.ts; prints one JSON line.
 import "reflect-metadata"
-import { Message, Session, createDataSource, type Env } from "../src"
-import { insertMessagesSql, messageContent, messageRow, newProject, seedOwners } from "./data"
-import type { RawDriver, Target } from "./targets"
-import Database from "better-sqlite3"
-import { createPool } from "mysql2/promise"
-import { Pool as PgPool } from "pg"
+import { Session, createDataSource, type Env } from "../src"
+import {
+  insertMessageRows,
+  messageRow,
+  newMessage,
+  newProject,
+  seedOwners,
+  type Owners,
+} from "./data"
+import { openRawDriver, type DatabaseKind, type Target } from "./targets"
 
 async function main(): Promise<void> {
   const [kind, variant, countText, envJson] = process.argv.slice(2) as [
-    Target["kind"],
+    DatabaseKind,
     string,
     string,
     string,
@@ -20,36 +24,7 @@ async function main(): Promise<void> {
   const dataSource = createDataSource({ env })
   await dataSource.initialize()
   await dataSource.runMigrations()
-  let raw: RawDriver
-  if (kind === "sqlite") {
-    const db = new Database(env.DB_DATABASE, { timeout: 5000 })
-    db.pragma("journal_mode = WAL")
-    db.pragma("synchronous = FULL")
-    raw = { kind, db }
-  } else if (kind === "postgres") {
-    raw = {
-      kind,
-      pool: new PgPool({
-        host: env.DB_HOST,
-        port: Number(env.DB_PORT),
-        user: env.DB_USERNAME,
-        password: env.DB_PASSWORD,
-        database: env.DB_DATABASE,
-      }),
-    }
-  } else {
-    raw = {
-      kind,
-      pool: createPool({
-        host: env.DB_HOST,
-        port: Number(env.DB_PORT),
-        user: env.DB_USERNAME,
-        password: env.DB_PASSWORD,
-        database: env.DB_DATABASE,
-        timezone: "Z",
-      }),
-    }
-  }
+  const raw = openRawDriver(kind, env)
   const target: Target = { kind, dataSource, raw, env, close: () => Promise.resolve() }
   const owners = await seedOwners(target, 1)
   const projectId = await newProject(target, owners)
@@ -70,66 +45,24 @@ async function main(): Promise<void> {
   await dataSource.destroy()
 }
 
+// Both variants hold the whole batch until it is written in one transaction.
 async function write(
   variant: string,
   target: Target,
   count: number,
   projectId: string,
-  owners: Awaited<ReturnType<typeof seedOwners>>,
+  owners: Owners,
 ): Promise<void> {
   if (variant === "session") {
     await using session = new Session(target.dataSource)
-    for (let i = 0; i < count; i += 1) {
-      session.add(
-        Object.assign(new Message(), {
-          type: "textmessage",
-          content: messageContent(i),
-          projectId,
-          ...(i % 2 === 0 ? { userId: owners.userId } : { operatorId: owners.operatorId }),
-        }),
-      )
-    }
+    for (let i = 0; i < count; i += 1) session.add(newMessage(i, projectId, owners))
     await session.commit()
     return
   }
-  // The same data held by hand until it is written in one transaction.
   const rows = Array.from({ length: count }, (_, i) =>
     messageRow(target.kind, i, projectId, owners),
   )
-  const raw = target.raw
-  if (raw.kind === "sqlite") {
-    const insert = raw.db.prepare(insertMessagesSql("sqlite", 1))
-    raw.db.transaction(() => {
-      for (const row of rows) insert.run(...row)
-    })()
-    return
-  }
-  const chunk = 1000
-  if (raw.kind === "postgres") {
-    const client = await raw.pool.connect()
-    try {
-      await client.query("BEGIN")
-      for (let start = 0; start < rows.length; start += chunk) {
-        const part = rows.slice(start, start + chunk)
-        await client.query(insertMessagesSql("postgres", part.length), part.flat())
-      }
-      await client.query("COMMIT")
-    } finally {
-      client.release()
-    }
-    return
-  }
-  const connection = await raw.pool.getConnection()
-  try {
-    await connection.beginTransaction()
-    for (let start = 0; start < rows.length; start += chunk) {
-      const part = rows.slice(start, start + chunk)
-      await connection.query(insertMessagesSql("mariadb", part.length), part.flat())
-    }
-    await connection.commit()
-  } finally {
-    connection.release()
-  }
+  await insertMessageRows(target.raw, rows)
 }
 
 main().catch((error: unknown) => {

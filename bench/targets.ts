@@ -66,27 +66,7 @@ export async function openTarget(kind: DatabaseKind): Promise<Target> {
   const dataSource = createDataSource({ env })
   await dataSource.initialize()
   await dataSource.runMigrations()
-  let raw: RawDriver
-  if (kind === "sqlite") {
-    // Same file, same settings as the data source: WAL, synchronous=FULL, busy timeout.
-    const db = new Database(env.DB_DATABASE, { timeout: 5000 })
-    db.pragma("journal_mode = WAL")
-    db.pragma("synchronous = FULL")
-    db.pragma("foreign_keys = ON")
-    raw = { kind, db }
-  } else if (kind === "postgres") {
-    raw = { kind, pool: new PgPool({ ...PG, database: BENCH_DATABASE, max: 10 }) }
-  } else {
-    raw = {
-      kind,
-      pool: createPool({
-        ...MARIADB,
-        database: BENCH_DATABASE,
-        connectionLimit: 10,
-        timezone: "Z",
-      }),
-    }
-  }
+  const raw = openRawDriver(kind, env)
   return {
     kind,
     dataSource,
@@ -98,6 +78,30 @@ export async function openTarget(kind: DatabaseKind): Promise<Target> {
       else await raw.pool.end()
     },
   }
+}
+
+/**
+ * The raw driver on the database `env` names, set up the way the data source sets up its own:
+ * on SQLite the same file with WAL, synchronous=FULL, foreign keys and a busy timeout; on the
+ * servers a pool of 10 connections.
+ */
+export function openRawDriver(kind: DatabaseKind, env: Env): RawDriver {
+  if (kind === "sqlite") {
+    const db = new Database(env.DB_DATABASE, { timeout: 5000 })
+    db.pragma("journal_mode = WAL")
+    db.pragma("synchronous = FULL")
+    db.pragma("foreign_keys = ON")
+    return { kind, db }
+  }
+  const server = {
+    host: env.DB_HOST,
+    port: Number(env.DB_PORT),
+    user: env.DB_USERNAME,
+    password: env.DB_PASSWORD,
+    database: env.DB_DATABASE,
+  }
+  if (kind === "postgres") return { kind, pool: new PgPool({ ...server, max: 10 }) }
+  return { kind, pool: createPool({ ...server, connectionLimit: 10, timezone: "Z" }) }
 }
 
 function serverEnv(driver: string, server: typeof PG): Env {

@@ -1,10 +1,10 @@
 import type { Database as SqliteDatabase } from "better-sqlite3"
-import { Message, Session } from "../../src"
+import { Session } from "../../src"
 import {
   inServerTransaction,
   insertMessagesSql,
-  messageContent,
   messageRow,
+  newMessage,
   newProject,
   seedOwners,
   type Owners,
@@ -28,12 +28,7 @@ export const single: Workload<Owners> = {
         await rawOne(target, i, projectId, owners)
         continue
       }
-      const message = Object.assign(new Message(), {
-        type: "textmessage",
-        content: messageContent(i),
-        projectId,
-        ...(i % 2 === 0 ? { userId: owners.userId } : { operatorId: owners.operatorId }),
-      })
+      const message = newMessage(i, projectId, owners)
       if (variant === "session") {
         const session = new Session(target.dataSource)
         session.add(message)

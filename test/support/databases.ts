@@ -1,11 +1,16 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Client } from "pg"
-import { createConnection } from "mysql2/promise"
 import type { DataSource } from "typeorm"
 import { createDataSource, type DataSourceExtra, type Env } from "../../src"
-import { ALL_KINDS, AVAILABLE_ENV, MARIADB, POSTGRES, type DatabaseKind } from "./servers"
+import {
+  ALL_KINDS,
+  AVAILABLE_ENV,
+  createServerDatabase,
+  dropServerDatabase,
+  envFor,
+  type DatabaseKind,
+} from "./servers"
 
 /** A fresh database of one kind, created for one test file and dropped after it. */
 export interface TestDatabase {
@@ -27,57 +32,6 @@ function available(): Set<DatabaseKind> {
 
 function uniqueName(): string {
   return `cdb_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
-}
-
-async function createServerDatabase(kind: DatabaseKind, name: string): Promise<void> {
-  if (kind === "postgres") {
-    const client = new Client({ ...POSTGRES, database: POSTGRES.adminDatabase })
-    await client.connect()
-    try {
-      await client.query(`CREATE DATABASE "${name}"`)
-    } finally {
-      await client.end()
-    }
-  } else if (kind === "mariadb") {
-    const connection = await createConnection({ ...MARIADB })
-    try {
-      await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`)
-    } finally {
-      await connection.end()
-    }
-  }
-}
-
-async function dropServerDatabase(kind: DatabaseKind, name: string): Promise<void> {
-  if (kind === "postgres") {
-    const client = new Client({ ...POSTGRES, database: POSTGRES.adminDatabase })
-    await client.connect()
-    try {
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-    } finally {
-      await client.end()
-    }
-  } else if (kind === "mariadb") {
-    const connection = await createConnection({ ...MARIADB })
-    try {
-      await connection.query(`DROP DATABASE IF EXISTS \`${name}\``)
-    } finally {
-      await connection.end()
-    }
-  }
-}
-
-function envFor(kind: DatabaseKind, database: string): Env {
-  if (kind === "sqlite") return { DB_DRIVER: "sqlite", DB_DATABASE: database }
-  const server = kind === "postgres" ? POSTGRES : MARIADB
-  return {
-    DB_DRIVER: kind === "postgres" ? "postgresql" : "mariadb",
-    DB_USERNAME: server.user,
-    DB_PASSWORD: server.password,
-    DB_HOST: server.host,
-    DB_PORT: String(server.port),
-    DB_DATABASE: database,
-  }
 }
 
 export interface EachDatabaseOptions {

@@ -6,23 +6,14 @@ async function reachable(kind: DatabaseKind): Promise<string | undefined> {
   try {
     if (kind === "postgres") {
       const client = new Client({
-        host: POSTGRES.host,
-        port: POSTGRES.port,
-        user: POSTGRES.user,
-        password: POSTGRES.password,
+        ...POSTGRES,
         database: POSTGRES.adminDatabase,
         connectionTimeoutMillis: 3_000,
       })
       await client.connect()
       await client.end()
     } else if (kind === "mariadb") {
-      const connection = await createConnection({
-        host: MARIADB.host,
-        port: MARIADB.port,
-        user: MARIADB.user,
-        password: MARIADB.password,
-        connectTimeout: 3_000,
-      })
+      const connection = await createConnection({ ...MARIADB, connectTimeout: 3_000 })
       await connection.end()
     }
     return undefined

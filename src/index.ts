@@ -17,7 +17,8 @@ export {
   NotFoundError,
 } from "./errors"
 
-export { Session, withSession, withTransaction, type SessionOptions } from "./session"
+export { Session, type SessionOptions } from "./session"
+export { withSession, withTransaction } from "./with-session"
 
 export { uuidv7, isUuid, uuidv7Timestamp } from "./uuid"
 

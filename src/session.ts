@@ -8,15 +8,14 @@ import type {
 } from "typeorm"
 import { getDataSource } from "./create-data-source"
 import { type ConcreteDbError, NotFoundError, SessionStateError } from "./errors"
-import { openConnection, type Connection } from "./internal/connection"
-import { dialectOf, type Dialect } from "./internal/dialect"
-import { adaptPortableColumns } from "./internal/portable-types"
-import type { EntityPlan } from "./internal/entity-plan"
-import { loadRelations } from "./internal/relation-loader"
-import { compileSimpleFind, type CompiledFind } from "./internal/simple-find"
-import { translateError } from "./internal/translate-error"
-import { UnitOfWork, isEmptyWork, type Work } from "./internal/unit-of-work"
-import { isUuid } from "./uuid"
+import type { Connection } from "./internal/drivers/connection"
+import { StatementFailure } from "./internal/errors/statement-failure"
+import { managerProxy } from "./internal/manager-proxy"
+import { OperationQueue } from "./internal/operation-queue"
+import { canMatch, findEntities, findRowById } from "./internal/read/find-entities"
+import { SessionConnection } from "./internal/session-connection"
+import { UnitOfWork } from "./internal/unit-of-work/unit-of-work"
+import { isEmptyWork, type Work } from "./internal/unit-of-work/work"
 
 /** Options of a `Session`. */
 export interface SessionOptions {
@@ -30,59 +29,6 @@ export interface SessionOptions {
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000
 
 type State = "idle" | "active" | "failed" | "closed"
-
-const initializing = new WeakMap<DataSource, Promise<DataSource>>()
-
-async function ready(dataSource: DataSource): Promise<DataSource> {
-  if (!dataSource.isInitialized) {
-    let pending = initializing.get(dataSource)
-    if (!pending) {
-      // A failed attempt (a server that is down) is forgotten, so the next session tries again.
-      pending = dataSource.initialize().finally(() => initializing.delete(dataSource))
-      initializing.set(dataSource, pending)
-    }
-    await pending
-  }
-  adaptPortableColumns(dataSource)
-  return dataSource
-}
-
-// EntityManager methods that talk to the database: through `session.manager` they first flush
-// the session and run inside its transaction.
-const ASYNC_MANAGER_METHODS = new Set([
-  "query",
-  "save",
-  "remove",
-  "softRemove",
-  "recover",
-  "insert",
-  "update",
-  "upsert",
-  "delete",
-  "softDelete",
-  "restore",
-  "exists",
-  "existsBy",
-  "count",
-  "countBy",
-  "sum",
-  "average",
-  "minimum",
-  "maximum",
-  "find",
-  "findBy",
-  "findAndCount",
-  "findAndCountBy",
-  "findOne",
-  "findOneBy",
-  "findOneOrFail",
-  "findOneByOrFail",
-  "clear",
-  "increment",
-  "decrement",
-  "preload",
-  "transaction",
-])
 
 /**
  * A unit of work over one database transaction, like SQLAlchemy's `Session`: stage objects with
@@ -106,14 +52,9 @@ const ASYNC_MANAGER_METHODS = new Set([
 export class Session implements AsyncDisposable {
   private state: State = "idle"
   private failure: ConcreteDbError | undefined
-  private dataSource: DataSource | undefined
-  private dialect: Dialect | undefined
-  private connection: Connection | undefined
+  private readonly db: SessionConnection
   private readonly unitOfWork = new UnitOfWork()
-  private queue: Promise<unknown> = Promise.resolve()
-  private readonly source: DataSource | Promise<DataSource> | undefined
-  private readonly lockTimeoutMs: number
-  private currentTable: string | undefined
+  private readonly queue = new OperationQueue()
   private managerProxy: EntityManager | undefined
 
   /**
@@ -121,18 +62,21 @@ export class Session implements AsyncDisposable {
    * built from the environment. Nothing connects until the session is first used.
    */
   constructor(dataSource?: DataSource | Promise<DataSource>, options: SessionOptions = {}) {
-    this.source = dataSource
-    this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
+    this.db = new SessionConnection(
+      () => dataSource ?? getDataSource(),
+      options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      (resolved, dialect) => this.unitOfWork.bind(resolved, dialect),
+    )
   }
 
   /** Whether the session holds a connection (from its first use to commit, rollback or close). */
   get isActive(): boolean {
-    return this.connection !== undefined
+    return this.db.current !== undefined
   }
 
   /** Whether a database transaction is open (from the first write to commit or rollback). */
   get inTransaction(): boolean {
-    return this.connection?.inTransaction ?? false
+    return this.db.current?.inTransaction ?? false
   }
 
   /** Whether `close()` was called. */
@@ -171,9 +115,7 @@ export class Session implements AsyncDisposable {
 
   /** Begins the transaction now instead of on first use. */
   begin(): Promise<void> {
-    return this.serialize(async () => {
-      await this.beginNow()
-    })
+    return this.serialize(() => this.beginNow().then(() => undefined))
   }
 
   /** Writes staged work inside the open transaction (beginning one if needed). */
@@ -185,7 +127,7 @@ export class Session implements AsyncDisposable {
   commit(): Promise<void> {
     return this.serialize(async () => {
       await this.flushNow()
-      const connection = this.connection
+      const connection = this.db.current
       if (!connection) return
       try {
         await connection.commit()
@@ -193,9 +135,8 @@ export class Session implements AsyncDisposable {
         throw await this.fail(error)
       }
       this.unitOfWork.committed()
-      this.connection = undefined
       this.state = "idle"
-      await connection.release()
+      await this.db.giveBack()
     })
   }
 
@@ -208,7 +149,7 @@ export class Session implements AsyncDisposable {
     return this.serialize(async () => {
       if (this.state === "closed") return
       await this.rollbackNow()
-      if (this.dataSource) this.unitOfWork.revertAll()
+      if (this.db.dataSource) this.unitOfWork.revertAll()
     })
   }
 
@@ -238,23 +179,17 @@ export class Session implements AsyncDisposable {
     return this.serialize(async () => {
       const dataSource = await this.resolve()
       const plan = this.unitOfWork.planOfTarget(dataSource.getMetadata(target).target)
-      if (plan.primary.length !== 1) {
-        throw new TypeError(
-          `${plan.metadata.name} has a composite primary key; use session.findOne`,
-        )
-      }
       const key = plan.keyOfId(id)
-      const known = this.unitOfWork.lookup(plan, key)
+      let known = this.unitOfWork.lookup(plan, key)
+      if (!known) {
+        await this.flushNow()
+        known = this.unitOfWork.lookup(plan, key)
+      }
       if (known) return known as T
-      await this.flushNow()
-      const again = this.unitOfWork.lookup(plan, key)
-      if (again) return again as T
-      // A malformed uuid can match no row; asking PostgreSQL would abort the transaction.
-      if (plan.primary[0]!.column.type === "uuid" && !isUuid(id)) return null
-      const rows = await this.read(plan.metadata.tableName, (transaction) =>
-        transaction.rows(plan.selectByIdSql(), [plan.primary[0]!.toDatabase(id)]),
+      if (!canMatch(plan, id)) return null
+      const row = await this.read(plan.metadata.tableName, (connection) =>
+        findRowById(connection, plan, [plan.primary[0]!.toDatabase(id)]),
       )
-      const row = rows[0]
       return row ? (this.unitOfWork.adoptRow(plan, row) as T) : null
     })
   }
@@ -272,19 +207,10 @@ export class Session implements AsyncDisposable {
       await this.flushNow()
       const metadata = dataSource.getMetadata(target)
       const plan = this.unitOfWork.planOfTarget(metadata.target)
-      const compiled = compileSimpleFind(
-        plan,
-        this.dialect!,
-        options as FindManyOptions,
-        this.planOf,
+      const found = await this.read(metadata.tableName, (connection) =>
+        findEntities(connection, this.unitOfWork, plan, target, options as FindManyOptions),
       )
-      if (compiled) {
-        return (await this.readCompiled(metadata.tableName, plan, compiled)) as T[]
-      }
-      const loaded = await this.read(metadata.tableName, (transaction) =>
-        transaction.queryRunner.manager.find(target, options),
-      )
-      return this.unitOfWork.adoptLoaded(loaded)
+      return found as T[]
     })
   }
 
@@ -314,10 +240,9 @@ export class Session implements AsyncDisposable {
       const ids = plan.primary.map((column) =>
         column.toDatabase((entity as Record<string, unknown>)[column.property!]),
       )
-      const rows = await this.read(plan.metadata.tableName, (transaction) =>
-        transaction.rows(plan.selectByIdSql(), ids),
+      const row = await this.read(plan.metadata.tableName, (connection) =>
+        findRowById(connection, plan, ids),
       )
-      const row = rows[0]
       if (!row) {
         throw new NotFoundError(
           `${plan.metadata.name} ${ids.join(", ")} no longer exists in the database; it was deleted, or never committed.`,
@@ -338,34 +263,16 @@ export class Session implements AsyncDisposable {
    */
   get manager(): EntityManager {
     this.assertOpen("manager")
-    this.managerProxy ??= new Proxy({} as EntityManager, {
-      get: (_target, property) => {
-        if (typeof property === "string" && ASYNC_MANAGER_METHODS.has(property)) {
-          return (...args: unknown[]) =>
-            this.serialize(async () => {
-              await this.flushNow()
-              await this.beginNow()
-              return this.read(undefined, (transaction) => {
-                const manager = transaction.queryRunner.manager as unknown as Record<
-                  string,
-                  (...callArgs: unknown[]) => Promise<unknown>
-                >
-                return manager[property]!.apply(transaction.queryRunner.manager, args)
-              })
-            })
-        }
-        const connection = this.connection
-        if (!connection?.inTransaction) {
-          throw new SessionStateError(
-            `session.manager.${String(property)} needs an open transaction; call await session.begin() first.`,
-          )
-        }
-        const value = (connection.queryRunner.manager as unknown as Record<PropertyKey, unknown>)[
-          property
-        ]
-        return typeof value === "function"
-          ? (value as (...args: unknown[]) => unknown).bind(connection.queryRunner.manager)
-          : value
+    this.managerProxy ??= managerProxy({
+      call: (run) =>
+        this.serialize(async () => {
+          await this.flushNow()
+          await this.beginNow()
+          return this.read(undefined, (connection) => run(connection.queryRunner.manager))
+        }),
+      openManager: () => {
+        const connection = this.db.current
+        return connection?.inTransaction ? connection.queryRunner.manager : undefined
       },
     })
     return this.managerProxy
@@ -379,11 +286,8 @@ export class Session implements AsyncDisposable {
   // -------------------------------------------------------------------------------------------
   // Internals
 
-  // One operation at a time: a session is one transaction on one connection.
   private serialize<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(operation, operation)
-    this.queue = result.catch(() => undefined)
-    return result
+    return this.queue.run(operation)
   }
 
   private assertOpen(action: string): void {
@@ -403,37 +307,16 @@ export class Session implements AsyncDisposable {
   }
 
   private async resolve(): Promise<DataSource> {
-    if (this.dataSource) return this.dataSource
-    let dataSource: DataSource
-    let source: DataSource | undefined
-    try {
-      source = await (this.source ?? getDataSource())
-      dataSource = await ready(source)
-    } catch (error) {
-      // Name the database that could not be opened (host and port, the password masked): a
-      // driver's own message often names neither ("timeout expired", "connect ETIMEDOUT").
-      throw translateError(error, source, { opening: true })
-    }
-    this.dialect = dialectOf(dataSource)
-    this.unitOfWork.bind(dataSource, this.dialect)
-    this.dataSource = dataSource
-    return dataSource
+    return (await this.db.resolve()).dataSource
   }
 
   // Takes the connection (on SQLite: waits for its turn); reads need nothing more.
   private async connect(): Promise<Connection> {
     this.assertUsable()
-    if (this.connection) return this.connection
-    const dataSource = await this.resolve()
-    try {
-      this.connection = await openConnection(dataSource, this.dialect!, {
-        lockTimeoutMs: this.lockTimeoutMs,
-      })
-    } catch (error) {
-      throw translateError(error, dataSource)
-    }
+    if (this.db.current) return this.db.current
+    const connection = await this.db.take()
     this.state = "active"
-    return this.connection
+    return connection
   }
 
   // Takes the connection and opens the transaction writes happen in.
@@ -463,42 +346,12 @@ export class Session implements AsyncDisposable {
     if (isEmptyWork(work)) return
     const connection = await this.beginNow()
     try {
-      await this.unitOfWork.execute(work, connection, (table) => {
-        this.currentTable = table
-      })
+      await this.unitOfWork.execute(work, connection)
     } catch (error) {
       this.unitOfWork.abandon(work)
       throw await this.fail(error)
-    } finally {
-      this.currentTable = undefined
     }
     this.unitOfWork.afterFlush(work)
-  }
-
-  private readonly planOf = (target: unknown): EntityPlan => this.unitOfWork.planOfTarget(target)
-
-  // A find on the session's own path: the rows, then each relation in one batched query.
-  private readCompiled(table: string, plan: EntityPlan, compiled: CompiledFind): Promise<object[]> {
-    return this.read(table, async (connection) => {
-      const rows = await connection.rows(compiled.sql, compiled.params)
-      const entities = rows.map((row) => this.unitOfWork.adoptRow(plan, row))
-      if (compiled.relations) {
-        await loadRelations(
-          {
-            connection,
-            dialect: this.dialect!,
-            planOf: this.planOf,
-            adoptRow: (target, row) => this.unitOfWork.adoptRow(target, row),
-            linksLoaded: (entity, relation, related) =>
-              this.unitOfWork.linksLoaded(entity, relation, related),
-          },
-          plan,
-          entities,
-          compiled.relations,
-        )
-      }
-      return entities
-    })
   }
 
   // Runs a read (or a manager call) on the connection; a database error fails the session.
@@ -510,16 +363,15 @@ export class Session implements AsyncDisposable {
     try {
       return await operation(connection)
     } catch (error) {
-      this.currentTable = table
-      throw await this.fail(error)
+      throw await this.fail(new StatementFailure(table, error))
     }
   }
 
   // The transaction cannot go on: roll it back on the database, undo what it wrote in memory,
   // and refuse further work until rollback() (so the caller notices).
   private async fail(error: unknown): Promise<ConcreteDbError> {
-    const translated = translateError(error, this.dataSource, { table: this.currentTable })
-    await this.releaseConnection()
+    const translated = this.db.translate(error)
+    await this.db.giveBack()
     this.unitOfWork.undoTransaction()
     this.state = "failed"
     this.failure = translated
@@ -528,26 +380,13 @@ export class Session implements AsyncDisposable {
 
   private async rollbackNow(): Promise<void> {
     try {
-      await this.releaseConnection()
+      await this.db.giveBack()
     } finally {
-      if (this.dataSource) this.unitOfWork.undoTransaction()
+      if (this.db.dataSource) this.unitOfWork.undoTransaction()
       else this.unitOfWork.clear()
       this.state = "idle"
       this.failure = undefined
     }
-  }
-
-  private async releaseConnection(): Promise<void> {
-    const connection = this.connection
-    this.connection = undefined
-    if (!connection) return
-    let broken = false
-    try {
-      await connection.rollback()
-    } catch {
-      broken = true
-    }
-    await connection.release(broken)
   }
 }
 
@@ -556,50 +395,5 @@ function assertEntityObject(entity: unknown, action: string): void {
     throw new TypeError(
       `Session.${action} takes an entity object, not ${Array.isArray(entity) ? "an array" : String(entity)}`,
     )
-  }
-}
-
-/**
- * Runs `fn` with a new session and always closes it afterwards, without committing: like the
- * original's `with Session() as session:`. Commit inside `fn` what should stay.
- *
- * @example
- * const user = await withSession((session) => session.findOne(User, { where: { email } }))
- */
-export async function withSession<T>(
-  fn: (session: Session) => Promise<T>,
-  dataSource?: DataSource | Promise<DataSource>,
-): Promise<T> {
-  const session = new Session(dataSource)
-  try {
-    return await fn(session)
-  } finally {
-    await session.close()
-  }
-}
-
-/**
- * Runs `fn` with a new session, commits when it returns, rolls back when it throws (and
- * rethrows), and always closes the session.
- *
- * @example
- * const project = await withTransaction(async (session) =>
- *   session.add(Object.assign(new Project(), { name: "Hello", orchestratorId })),
- * )
- */
-export async function withTransaction<T>(
-  fn: (session: Session) => Promise<T>,
-  dataSource?: DataSource | Promise<DataSource>,
-): Promise<T> {
-  const session = new Session(dataSource)
-  try {
-    const result = await fn(session)
-    await session.commit()
-    return result
-  } catch (error) {
-    await session.rollback().catch(() => undefined)
-    throw error
-  } finally {
-    await session.close()
   }
 }

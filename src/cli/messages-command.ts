@@ -1,4 +1,4 @@
-import { withSession } from "../session"
+import { withSession } from "../with-session"
 import type { Command } from "./command"
 import { conversationTable } from "./conversation-table"
 import { findProject } from "./find-project"

@@ -1,5 +1,6 @@
 import { PrimaryColumn } from "typeorm"
 import { TimestampColumn } from "../decorators/timestamp-column.decorator"
+import { registerStampedColumns } from "../internal/metadata/stamped-columns"
 import { uuidv7 } from "../uuid"
 
 /**
@@ -26,3 +27,6 @@ export abstract class MetadataEntity {
   @TimestampColumn({ name: "updated_at" })
   updatedAt!: Date
 }
+
+// The session stamps these two on insert (both) and on every update (updatedAt).
+registerStampedColumns(MetadataEntity, { createdAt: "create", updatedAt: "update" })

@@ -12,7 +12,8 @@ import { createOperator, getOperatorByName, updateOperator } from "../services/o
 import { createOrchestrator, getOrchestratorByName } from "../services/orchestrators.service"
 import { createProject } from "../services/projects.service"
 import { createUser, getUser } from "../services/users.service"
-import { type Session, withTransaction } from "../session"
+import type { Session } from "../session"
+import { withTransaction } from "../with-session"
 import type { AgentOperator } from "./agent-operator"
 import { projectBaseName, runOrdinalOf, runProjectName } from "./project-naming"
 

@@ -15,6 +15,8 @@ export interface Dialect {
   placeholder(index: number): string
   /** `INSERT … VALUES …` followed by this ignores a row whose primary key exists already. */
   ignoreDuplicateSuffix(primaryColumns: readonly string[]): string
+  /** What must precede `OFFSET` in a query without a LIMIT. */
+  readonly offsetWithoutLimit: string
 }
 
 export function dialectOf(dataSource: DataSource): Dialect {
@@ -29,6 +31,7 @@ export function dialectOf(dataSource: DataSource): Dialect {
       escape,
       placeholder: (index) => `$${index}`,
       ignoreDuplicateSuffix: () => " ON CONFLICT DO NOTHING",
+      offsetWithoutLimit: "",
     }
   }
   if (DriverUtils.isMySQLFamily(driver)) {
@@ -42,6 +45,7 @@ export function dialectOf(dataSource: DataSource): Dialect {
         const first = escape(primary[0] ?? "id")
         return ` ON DUPLICATE KEY UPDATE ${first} = ${first}`
       },
+      offsetWithoutLimit: " LIMIT 18446744073709551615",
     }
   }
   if (type === "better-sqlite3") {
@@ -53,6 +57,7 @@ export function dialectOf(dataSource: DataSource): Dialect {
       escape,
       placeholder: () => "?",
       ignoreDuplicateSuffix: () => " ON CONFLICT DO NOTHING",
+      offsetWithoutLimit: " LIMIT -1",
     }
   }
   throw new TypeError(

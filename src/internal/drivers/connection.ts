@@ -1,8 +1,8 @@
 import type { Database, Statement } from "better-sqlite3"
 import type { DataSource, QueryRunner } from "typeorm"
-import { describeTarget } from "../data-source-options"
-import { ConnectionError } from "../errors"
-import { AsyncLock } from "./async-lock"
+import { describeTarget } from "../../data-source-options"
+import { ConnectionError } from "../../errors"
+import { AsyncLock } from "../async-lock"
 import type { Dialect } from "./dialect"
 
 /**

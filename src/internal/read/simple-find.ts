@@ -1,7 +1,8 @@
 import type { FindManyOptions } from "typeorm"
-import type { Dialect } from "./dialect"
-import type { ColumnPlan, EntityPlan } from "./entity-plan"
-import { relationTree, type RelationTree } from "./relation-loader"
+import type { ColumnPlan } from "../metadata/column-plan"
+import type { EntityPlan } from "../metadata/entity-plan"
+import { findSql, type FindShape } from "../sql/select-sql"
+import { relationTree, type RelationTree } from "./relation-tree"
 
 /** A find the session runs with its own SQL and hydrator instead of TypeORM's. */
 export interface CompiledFind {
@@ -20,67 +21,44 @@ const SIMPLE_KEYS = new Set(["where", "order", "take", "skip", "relations"])
  */
 export function compileSimpleFind(
   plan: EntityPlan,
-  dialect: Dialect,
   options: FindManyOptions | undefined,
-  planOf: (target: unknown) => EntityPlan,
 ): CompiledFind | undefined {
   const opts = (options ?? {}) as Record<string, unknown>
   for (const key of Object.keys(opts)) {
-    if (!SIMPLE_KEYS.has(key) || opts[key] === undefined) {
-      if (opts[key] === undefined) continue
-      return undefined
-    }
+    if (opts[key] === undefined) continue
+    if (!SIMPLE_KEYS.has(key)) return undefined
   }
   let relations: RelationTree | undefined
   if (opts.relations !== undefined) {
-    relations = relationTree(plan, opts.relations, planOf)
+    relations = relationTree(plan, opts.relations)
     if (!relations) return undefined
   }
   const byProperty = columnsByProperty(plan)
   const params: unknown[] = []
-  const whereParts: ColumnPlan[] = []
-  const where = opts.where
-  if (where !== undefined) {
-    if (where === null || typeof where !== "object" || Array.isArray(where)) return undefined
-    for (const [property, value] of Object.entries(where as Record<string, unknown>)) {
+  const where: ColumnPlan[] = []
+  if (opts.where !== undefined) {
+    if (!isRecord(opts.where)) return undefined
+    for (const [property, value] of Object.entries(opts.where)) {
       const column = byProperty.get(property)
       if (!column || !isPlainValue(value)) return undefined
-      whereParts.push(column)
+      where.push(column)
       params.push(column.toDatabase(value))
     }
   }
-  const orderParts: string[] = []
-  const order = opts.order
-  if (order !== undefined) {
-    if (order === null || typeof order !== "object" || Array.isArray(order)) return undefined
-    for (const [property, direction] of Object.entries(order as Record<string, unknown>)) {
+  const order: FindShape["order"][number][] = []
+  if (opts.order !== undefined) {
+    if (!isRecord(opts.order)) return undefined
+    for (const [property, direction] of Object.entries(opts.order)) {
       const column = byProperty.get(property)
       const normalized = normalizeDirection(direction)
       if (!column || !normalized) return undefined
-      orderParts.push(`${column.sqlName}:${normalized}`)
+      order.push({ column, direction: normalized })
     }
   }
-  const take = opts.take
-  const skip = opts.skip
+  const { take, skip } = opts
   if (take !== undefined && !(Number.isInteger(take) && (take as number) >= 0)) return undefined
   if (skip !== undefined && !(Number.isInteger(skip) && (skip as number) >= 0)) return undefined
-  const shape = `f:${whereParts.map((column) => column.index).join(",")}|${orderParts.join(",")}|${take !== undefined}|${skip !== undefined}`
-  const sql = plan.cached(shape, () => {
-    let parameter = 0
-    let text = `SELECT ${plan.selectList} FROM ${plan.table}`
-    if (whereParts.length > 0) {
-      text += ` WHERE ${whereParts.map((column) => `${column.sqlName} = ${dialect.placeholder(++parameter)}`).join(" AND ")}`
-    }
-    if (orderParts.length > 0) {
-      text += ` ORDER BY ${orderParts.map((part) => part.replace(":", " ")).join(", ")}`
-    }
-    if (take !== undefined) text += ` LIMIT ${dialect.placeholder(++parameter)}`
-    else if (skip !== undefined && dialect.kind !== "postgres") {
-      text += dialect.kind === "sqlite" ? " LIMIT -1" : " LIMIT 18446744073709551615"
-    }
-    if (skip !== undefined) text += ` OFFSET ${dialect.placeholder(++parameter)}`
-    return text
-  })
+  const sql = findSql(plan, { where, order, take: take !== undefined, skip: skip !== undefined })
   if (take !== undefined) params.push(take)
   if (skip !== undefined) params.push(skip)
   return { sql, params, relations }
@@ -96,6 +74,10 @@ function columnsByProperty(plan: EntityPlan): Map<string, ColumnPlan> {
     propertyMaps.set(plan, map)
   }
   return map
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
 }
 
 function isPlainValue(value: unknown): boolean {

@@ -1,0 +1,258 @@
+import type { DataSource } from "typeorm"
+import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata"
+import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
+import type { Dialect } from "../drivers/dialect"
+import { parseSqliteDateTime, sqliteDateTime } from "../drivers/sqlite/sqlite-dates"
+import { stampOf, type Stamp } from "./stamped-columns"
+
+/** How one column's value travels between an entity and the database. */
+export interface ColumnPlan {
+  readonly index: number
+  readonly column: ColumnMetadata
+  /** The entity property holding the value; undefined for a join column with no property. */
+  readonly property: string | undefined
+  /** The escaped column name. */
+  readonly sqlName: string
+  /** The owning relation (many-to-one, one-to-one owner) whose join column this is. */
+  readonly relation: RelationMetadata | undefined
+  /** The property of the related entity the column refers to (usually `id`). */
+  readonly referencedProperty: string | undefined
+  readonly isPrimary: boolean
+  /** Stamped by the session: on insert (`create`), or on insert and every update (`update`). */
+  readonly stamp: Stamp | undefined
+  /** Left out of an INSERT when the value is undefined, so the database default applies. */
+  readonly hasDatabaseDefault: boolean
+  /**
+   * What an unset property becomes on insert, so the object holds what its row holds: the
+   * column's literal default, or null for a nullable column. Undefined: leave it unset.
+   */
+  readonly fill: { readonly value: unknown } | undefined
+  /** The identity-map key of a value (uuids in lower case, as the databases compare them). */
+  readonly key: (value: unknown) => string
+  /** A primary key the application may generate (uuid) when none was given. */
+  readonly generateUuid: boolean
+  readonly toDatabase: (value: unknown) => unknown
+  readonly fromDatabase: (value: unknown) => unknown
+  /**
+   * Whether the entity's value still is what the row holds. Snapshots are kept as the database
+   * has the value (as written, or as read: a row read is its own snapshot, nothing is copied).
+   */
+  readonly unchanged: (value: unknown, snapshot: unknown) => boolean
+  /** The entity's value for a snapshot. */
+  readonly restore: (snapshot: unknown) => unknown
+  /** What a written value is kept as in a snapshot (a Date as its time: Dates change in place). */
+  readonly keep: (converted: unknown) => unknown
+}
+
+/** A primary-key value as a map key: ids are strings or numbers, anything else goes through JSON. */
+export function keyOf(value: unknown): string {
+  if (typeof value === "string") return value
+  if (typeof value === "number" || typeof value === "bigint") return String(value)
+  return JSON.stringify(value)
+}
+
+/**
+ * A column's value as the entity holds it right now. For a join column, a related object that is
+ * set decides; otherwise the foreign-key property does.
+ */
+export function readColumn(entity: object, column: ColumnPlan): unknown {
+  const record = entity as Record<string, unknown>
+  if (column.relation && column.referencedProperty) {
+    const related = record[column.relation.propertyName]
+    if (related !== undefined && related !== null && typeof related === "object") {
+      const id = (related as Record<string, unknown>)[column.referencedProperty]
+      if (id !== undefined) return id
+    }
+    if (related === null && column.property === undefined) return null
+  }
+  return column.property === undefined ? undefined : record[column.property]
+}
+
+const PLAIN_TYPES = new Set<unknown>([
+  "uuid",
+  "varchar",
+  "character varying",
+  "char",
+  "character",
+  "nvarchar",
+  "nchar",
+  "text",
+  "tinytext",
+  "mediumtext",
+  "longtext",
+  "int",
+  "integer",
+  "int4",
+  "smallint",
+  "int2",
+  "double",
+  "double precision",
+  "float",
+  "float8",
+  "float4",
+  "real",
+  String,
+  Number,
+])
+
+const DATE_TYPES = new Set<unknown>([
+  Date,
+  "datetime",
+  "timestamp",
+  "timestamptz",
+  "timestamp with time zone",
+  "timestamp without time zone",
+])
+
+type Conversions = Pick<
+  ColumnPlan,
+  "toDatabase" | "fromDatabase" | "unchanged" | "restore" | "keep"
+>
+
+const keepAsIs = (converted: unknown): unknown => converted
+
+// How values of one column are converted and compared, by the kind of column.
+function conversions(
+  column: ColumnMetadata,
+  dialect: Dialect,
+  dataSource: DataSource,
+): Conversions {
+  const driver = dataSource.driver
+  const simple = !column.transformer && !column.isArray && !column.embeddedMetadata
+  if (simple && column.type === "uuid") {
+    // PostgreSQL and MariaDB compare uuids regardless of case; SQLite stores text, so the
+    // session writes and looks them up in lower case everywhere.
+    return {
+      toDatabase: (value) =>
+        typeof value === "string" ? lowerUuid(value) : value === undefined ? null : value,
+      fromDatabase: (value) => value,
+      unchanged: (value, snapshot) =>
+        value === snapshot ||
+        (value == null && snapshot == null) ||
+        (typeof value === "string" && lowerUuid(value) === snapshot),
+      restore: (snapshot) => snapshot,
+      keep: keepAsIs,
+    }
+  }
+  if (simple && PLAIN_TYPES.has(column.type)) {
+    return {
+      toDatabase: (value) => (value === undefined ? null : value),
+      fromDatabase: (value) => value,
+      unchanged: (value, snapshot) => value === snapshot || (value == null && snapshot == null),
+      restore: (snapshot) => snapshot,
+      keep: keepAsIs,
+    }
+  }
+  if (simple && DATE_TYPES.has(column.type) && dialect.kind === "sqlite") {
+    const fromDatabase = (value: unknown): unknown =>
+      typeof value === "string" ? parseSqliteDateTime(value) : value
+    return {
+      toDatabase: (value) => (value instanceof Date ? sqliteDateTime(value) : (value ?? null)),
+      fromDatabase,
+      unchanged: (value, snapshot) =>
+        value instanceof Date
+          ? sqliteDateTime(value) === snapshot
+          : value === snapshot || (value == null && snapshot == null),
+      restore: fromDatabase,
+      keep: keepAsIs,
+    }
+  }
+  if (simple && DATE_TYPES.has(column.type)) {
+    // A copy: the row's Date is the snapshot, and a Date can be changed in place.
+    const fromDatabase = (value: unknown): unknown =>
+      value instanceof Date
+        ? new Date(value.getTime())
+        : value === null
+          ? value
+          : driver.prepareHydratedValue(value, column)
+    return {
+      toDatabase: (value) => (value === undefined ? null : value),
+      fromDatabase,
+      // A snapshot holds a Date read from the database, or the time of one written.
+      keep: (converted) => (converted instanceof Date ? converted.getTime() : converted),
+      unchanged: (value, snapshot) =>
+        value instanceof Date
+          ? value.getTime() === (snapshot instanceof Date ? snapshot.getTime() : snapshot)
+          : value === snapshot || (value == null && snapshot == null),
+      restore: (snapshot) =>
+        typeof snapshot === "number" ? new Date(snapshot) : fromDatabase(snapshot),
+    }
+  }
+  const toDatabase = (value: unknown): unknown =>
+    value === undefined ? null : driver.preparePersistentValue(value, column)
+  // A copy of an object (JSON, say): the row's value is the snapshot, and objects change in place.
+  const fromDatabase = (value: unknown): unknown => {
+    const hydrated = driver.prepareHydratedValue(value, column) as unknown
+    return hydrated !== null && typeof hydrated === "object" && !(hydrated instanceof Date)
+      ? structuredClone(hydrated)
+      : hydrated
+  }
+  return {
+    toDatabase,
+    fromDatabase,
+    unchanged: (value, snapshot) => {
+      const current = toDatabase(value)
+      return current === snapshot || comparable(current) === comparable(snapshot)
+    },
+    restore: fromDatabase,
+    keep: keepAsIs,
+  }
+}
+
+/** The plan of one column of an entity, at `index` in the entity's column list. */
+export function planColumn(
+  column: ColumnMetadata,
+  index: number,
+  dialect: Dialect,
+  dataSource: DataSource,
+): ColumnPlan {
+  const relation =
+    column.relationMetadata && !column.relationMetadata.isManyToMany
+      ? column.relationMetadata
+      : undefined
+  const isUuid = column.type === "uuid"
+  return {
+    index,
+    column,
+    property: column.isVirtual ? undefined : column.propertyName,
+    sqlName: dialect.escape(column.databaseName),
+    relation,
+    referencedProperty: relation ? column.referencedColumn?.propertyName : undefined,
+    isPrimary: column.isPrimary,
+    stamp: stampOf(column),
+    hasDatabaseDefault:
+      (column.default !== undefined && !isLiteral(column.default)) ||
+      (column.isGenerated && column.generationStrategy !== "uuid"),
+    fill:
+      column.isGenerated || column.isVirtual
+        ? undefined
+        : isLiteral(column.default)
+          ? { value: column.default }
+          : column.default === undefined && column.isNullable
+            ? { value: null }
+            : undefined,
+    key: isUuid ? (value) => keyOf(typeof value === "string" ? lowerUuid(value) : value) : keyOf,
+    generateUuid: column.isPrimary && (isUuid || column.generationStrategy === "uuid"),
+    ...conversions(column, dialect, dataSource),
+  }
+}
+
+const UPPER_CASE = /[A-Z]/
+
+// Ids are lower case already almost always; only then is a copy made.
+function lowerUuid(value: string): string {
+  return UPPER_CASE.test(value) ? value.toLowerCase() : value
+}
+
+function isLiteral(value: unknown): boolean {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+}
+
+// Values of other columns (JSON, booleans, buffers, transformed values) compare through their
+// JSON text: a driver may hand back an object where the session wrote text, or 1 for true.
+function comparable(value: unknown): string | null {
+  if (value === null || value === undefined) return null
+  if (typeof value === "string") return value
+  if (value instanceof Date) return String(value.getTime())
+  return JSON.stringify(value) ?? null
+}

@@ -1,0 +1,175 @@
+import type { DataSource, EntityMetadata } from "typeorm"
+import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
+import { uuidv7 } from "../../uuid"
+import type { Dialect } from "../drivers/dialect"
+import { planColumn, readColumn, type ColumnPlan } from "./column-plan"
+import { escapeTablePath, planLink, type LinkPlan } from "./link-plan"
+
+/** A class, as entity metadata names its target. */
+export type Constructor = abstract new (...args: never[]) => object
+
+/**
+ * Everything the engine needs to know of one entity to write and read its rows, computed once
+ * per metadata: its columns and how their values convert, its identity, its relations and links,
+ * and a hydrator. SQL text is built from plans in `sql/`.
+ */
+export class EntityPlan {
+  /** The escaped table (with its schema, if any). */
+  readonly table: string
+  readonly columns: readonly ColumnPlan[]
+  readonly primary: readonly ColumnPlan[]
+  /** Relations that can reach other entities (for cascading `add`). */
+  readonly relations: readonly RelationMetadata[]
+  readonly links: readonly LinkPlan[]
+  /** An id the database generates (auto-increment): such rows go through TypeORM's insert. */
+  readonly needsDatabaseIds: boolean
+  /** Columns the session stamps with the flush time when they are unset. */
+  readonly stamped: readonly ColumnPlan[]
+  /** Join columns (foreign keys of owning relations). */
+  readonly joinColumns: readonly ColumnPlan[]
+  /** Columns with a database default, left out of an INSERT when unset. */
+  readonly defaulted: readonly ColumnPlan[]
+  /** Columns whose unset property gets a value on insert (see `ColumnPlan.fill`). */
+  readonly filled: readonly ColumnPlan[]
+  private readonly subsets = new Map<string, readonly ColumnPlan[]>()
+
+  constructor(
+    readonly metadata: EntityMetadata,
+    readonly dialect: Dialect,
+    private readonly dataSource: DataSource,
+  ) {
+    this.table = escapeTablePath(metadata.tablePath, dialect)
+    const embedded = metadata.columns.find((column) => column.embeddedMetadata)
+    if (embedded) {
+      throw new TypeError(
+        `${metadata.name}.${embedded.propertyPath}: embedded columns are not supported by the session; use session.manager for this entity`,
+      )
+    }
+    this.columns = metadata.columns
+      .filter((column) => !column.isVirtualProperty)
+      .map((column, index) => planColumn(column, index, dialect, dataSource))
+    this.primary = this.columns.filter((column) => column.isPrimary)
+    this.needsDatabaseIds = metadata.columns.some(
+      (column) => column.isGenerated && column.generationStrategy !== "uuid",
+    )
+    this.relations = metadata.relations.filter((relation) => !relation.isLazy)
+    this.links = metadata.manyToManyRelations
+      .filter((relation) => !relation.isLazy && relation.junctionEntityMetadata)
+      .map((relation) => planLink(relation, dialect))
+    this.stamped = this.columns.filter((column) => column.stamp && column.property !== undefined)
+    this.joinColumns = this.columns.filter((column) => column.relation !== undefined)
+    this.defaulted = this.columns.filter((column) => column.hasDatabaseDefault)
+    this.filled = this.columns.filter(
+      (column) => column.fill !== undefined && column.property !== undefined && !column.stamp,
+    )
+  }
+
+  /** The plan of another entity of the same data source. */
+  planOf(target: unknown): EntityPlan {
+    return planOf(this.dataSource.getMetadata(target as Constructor), this.dialect, this.dataSource)
+  }
+
+  /** The columns without those whose indexes `key` lists ("3,7,"). */
+  columnsWithout(key: string): readonly ColumnPlan[] {
+    let subset = this.subsets.get(key)
+    if (!subset) {
+      const omitted = new Set(key.split(",").filter(Boolean).map(Number))
+      subset = this.columns.filter((column) => !omitted.has(column.index))
+      this.subsets.set(key, subset)
+    }
+    return subset
+  }
+
+  /** A snapshot of every column of an entity (as the database holds them), by column index. */
+  snapshotRow(entity: object): unknown[] {
+    const snapshot = new Array<unknown>(this.columns.length)
+    for (const column of this.columns) {
+      snapshot[column.index] = column.keep(column.toDatabase(readColumn(entity, column)))
+    }
+    return snapshot
+  }
+
+  /** The identity of an entity: its primary key as one string. */
+  identity(entity: object): string | undefined {
+    if (this.primary.length === 1) {
+      const value = readColumn(entity, this.primary[0]!)
+      return value === undefined || value === null ? undefined : this.primary[0]!.key(value)
+    }
+    const parts: string[] = []
+    for (const column of this.primary) {
+      const value = readColumn(entity, column)
+      if (value === undefined || value === null) return undefined
+      parts.push(column.key(value))
+    }
+    return parts.join("\u0000")
+  }
+
+  /** The identity of a row read from the database. */
+  rowIdentity(row: readonly unknown[]): string {
+    if (this.primary.length === 1) return this.primary[0]!.key(row[this.primary[0]!.index])
+    return this.primary.map((column) => column.key(row[column.index])).join("\u0000")
+  }
+
+  /** The identity a primary-key value has (for a single-column key). */
+  keyOfId(id: unknown): string {
+    if (this.primary.length !== 1) {
+      throw new TypeError(`${this.metadata.name} has a composite primary key; use session.findOne`)
+    }
+    return this.primary[0]!.key(id)
+  }
+
+  /** The identities of the related objects of a many-to-many relation. */
+  linkedIds(link: LinkPlan, related: readonly unknown[]): Set<string> {
+    const ids = new Set<string>()
+    const plan = planOf(link.otherMetadata, this.dialect, this.dataSource)
+    for (const item of related) {
+      if (item === null || typeof item !== "object") continue
+      const id = plan.identity(item)
+      if (id !== undefined) ids.add(id)
+    }
+    return ids
+  }
+
+  /** A new instance of the entity from a row in column order, without its constructor. */
+  hydrate(row: readonly unknown[]): object {
+    const entity = Object.create(
+      (this.metadata.target as Constructor).prototype as object,
+    ) as Record<string, unknown>
+    this.assignRow(entity, row)
+    return entity
+  }
+
+  /** Copies a row's values onto an existing instance. */
+  assignRow(entity: Record<string, unknown>, row: readonly unknown[]): void {
+    for (const column of this.columns) {
+      if (column.property !== undefined) {
+        entity[column.property] = column.fromDatabase(row[column.index])
+      }
+    }
+  }
+
+  /** Gives a primary key the application can generate (uuid) a value, if it has none. */
+  assignGeneratedIds(entity: Record<string, unknown>): void {
+    for (const column of this.primary) {
+      if (column.generateUuid && column.property && entity[column.property] == null) {
+        entity[column.property] = uuidv7()
+      }
+    }
+  }
+}
+
+const plans = new WeakMap<EntityMetadata, EntityPlan>()
+
+/** The plan of an entity, built on first use. */
+export function planOf(
+  metadata: EntityMetadata,
+  dialect: Dialect,
+  dataSource: DataSource,
+): EntityPlan {
+  let plan = plans.get(metadata)
+  if (!plan) {
+    plan = new EntityPlan(metadata, dialect, dataSource)
+    plans.set(metadata, plan)
+  }
+  return plan
+}

@@ -1,0 +1,90 @@
+import type { DataSource } from "typeorm"
+import type { ConcreteDbError } from "../errors"
+import { openConnection, type Connection } from "./drivers/connection"
+import { dialectOf, type Dialect } from "./drivers/dialect"
+import { StatementFailure } from "./errors/statement-failure"
+import { readyDataSource } from "./ready-data-source"
+import { translateError } from "./translate-error"
+
+/**
+ * The database side of one session: the data source it resolves on first use and the connection
+ * it holds from its first statement until commit, rollback or close. Failures to open either
+ * come out translated, naming the database (host and port, the password masked).
+ */
+export class SessionConnection {
+  private resolved: { readonly dataSource: DataSource; readonly dialect: Dialect } | undefined
+  private held: Connection | undefined
+
+  constructor(
+    private readonly source: () => DataSource | Promise<DataSource>,
+    private readonly lockTimeoutMs: number,
+    /** Called once, when the data source is first resolved. */
+    private readonly onResolved: (dataSource: DataSource, dialect: Dialect) => void,
+  ) {}
+
+  /** The data source, once resolved. */
+  get dataSource(): DataSource | undefined {
+    return this.resolved?.dataSource
+  }
+
+  /** The connection the session holds, if it holds one. */
+  get current(): Connection | undefined {
+    return this.held
+  }
+
+  /** The initialized data source and its dialect (initializing it on first use). */
+  async resolve(): Promise<{ readonly dataSource: DataSource; readonly dialect: Dialect }> {
+    if (this.resolved) return this.resolved
+    let source: DataSource | undefined
+    let dataSource: DataSource
+    try {
+      source = await this.source()
+      dataSource = await readyDataSource(source)
+    } catch (error) {
+      // A driver's own message often names neither host nor port ("connect ETIMEDOUT").
+      throw translateError(error, source, { opening: true })
+    }
+    if (this.resolved) return this.resolved
+    const dialect = dialectOf(dataSource)
+    this.onResolved(dataSource, dialect)
+    this.resolved = { dataSource, dialect }
+    return this.resolved
+  }
+
+  /** Takes a connection (on SQLite: waits for this data source's earlier sessions). */
+  async take(): Promise<Connection> {
+    if (this.held) return this.held
+    const { dataSource, dialect } = await this.resolve()
+    try {
+      this.held = await openConnection(dataSource, dialect, { lockTimeoutMs: this.lockTimeoutMs })
+    } catch (error) {
+      throw translateError(error, dataSource)
+    }
+    return this.held
+  }
+
+  /** Rolls back what is open and gives the connection back; a broken one is discarded. */
+  async giveBack(): Promise<void> {
+    const connection = this.held
+    this.held = undefined
+    if (!connection) return
+    let broken = false
+    try {
+      await connection.rollback()
+    } catch {
+      broken = true
+    }
+    await connection.release(broken)
+  }
+
+  /**
+   * A driver error as the typed error the session throws. A failed statement names the table it
+   * touched, which the driver's error often does not.
+   */
+  translate(error: unknown): ConcreteDbError {
+    if (error instanceof StatementFailure) {
+      return translateError(error.cause, this.dataSource, { table: error.table })
+    }
+    return translateError(error, this.dataSource)
+  }
+}

@@ -1,0 +1,83 @@
+import type { ColumnPlan } from "../metadata/column-plan"
+import type { EntityPlan } from "../metadata/entity-plan"
+import type { LinkPlan } from "../metadata/link-plan"
+import { cachedSql, placeholders } from "./statement-cache"
+
+/** Every column of the entity, in plan order: rows read come back in this order. */
+export function selectList(plan: EntityPlan, alias?: string): string {
+  const prefix = alias === undefined ? "" : `${alias}.`
+  return plan.columns.map((column) => `${prefix}${column.sqlName}`).join(", ")
+}
+
+/** `SELECT <all columns> FROM t WHERE id = ?`. */
+export function selectByIdSql(plan: EntityPlan): string {
+  return cachedSql(plan, "s:id", () => {
+    let parameter = 0
+    const where = plan.primary.map(
+      (column) => `${column.sqlName} = ${plan.dialect.placeholder(++parameter)}`,
+    )
+    return `SELECT ${selectList(plan)} FROM ${plan.table} WHERE ${where.join(" AND ")}`
+  })
+}
+
+/** `SELECT <all columns> FROM t WHERE column IN (…)` for `count` keys, ordered by primary key. */
+export function selectInSql(
+  plan: EntityPlan,
+  column: ColumnPlan,
+  count: number,
+  orderByPrimary: boolean,
+): string {
+  return cachedSql(plan, `in:${column.index}:${count}:${orderByPrimary}`, () => {
+    const order = orderByPrimary
+      ? ` ORDER BY ${plan.primary.map((primary) => primary.sqlName).join(", ")}`
+      : ""
+    return `SELECT ${selectList(plan)} FROM ${plan.table} WHERE ${column.sqlName} IN (${placeholders(plan, count)})${order}`
+  })
+}
+
+/**
+ * The rows of `target` linked to `count` owners through a many-to-many link table: every column
+ * of `target`, then the owner's id.
+ */
+export function selectLinkedSql(target: EntityPlan, link: LinkPlan, count: number): string {
+  return cachedSql(target, `m2m:${link.table}:${link.ownColumn}:${count}`, () => {
+    const own = target.dialect.escape(link.ownColumn)
+    const other = target.dialect.escape(link.otherColumn)
+    const targetKey = target.primary[0]!.sqlName
+    return `SELECT ${selectList(target, "t")}, l.${own} FROM ${target.table} t INNER JOIN ${link.table} l ON l.${other} = t.${targetKey} WHERE l.${own} IN (${placeholders(target, count)}) ORDER BY t.${targetKey}`
+  })
+}
+
+/** The shape of a simple find: equality on columns, ordering by columns, a limit, an offset. */
+export interface FindShape {
+  readonly where: readonly ColumnPlan[]
+  readonly order: readonly { readonly column: ColumnPlan; readonly direction: "ASC" | "DESC" }[]
+  readonly take: boolean
+  readonly skip: boolean
+}
+
+/** `SELECT … WHERE a = ? AND … ORDER BY … LIMIT ? OFFSET ?`; parameters in that order. */
+export function findSql(plan: EntityPlan, shape: FindShape): string {
+  const key = `f:${shape.where.map((column) => column.index).join(",")}|${shape.order
+    .map(({ column, direction }) => `${column.index}:${direction}`)
+    .join(",")}|${shape.take}|${shape.skip}`
+  return cachedSql(plan, key, () => {
+    const { dialect } = plan
+    let parameter = 0
+    let text = `SELECT ${selectList(plan)} FROM ${plan.table}`
+    if (shape.where.length > 0) {
+      const conditions = shape.where.map(
+        (column) => `${column.sqlName} = ${dialect.placeholder(++parameter)}`,
+      )
+      text += ` WHERE ${conditions.join(" AND ")}`
+    }
+    if (shape.order.length > 0) {
+      const terms = shape.order.map(({ column, direction }) => `${column.sqlName} ${direction}`)
+      text += ` ORDER BY ${terms.join(", ")}`
+    }
+    if (shape.take) text += ` LIMIT ${dialect.placeholder(++parameter)}`
+    else if (shape.skip) text += dialect.offsetWithoutLimit
+    if (shape.skip) text += ` OFFSET ${dialect.placeholder(++parameter)}`
+    return text
+  })
+}

@@ -1,0 +1,17 @@
+import type { ColumnPlan } from "../metadata/column-plan"
+import type { EntityPlan } from "../metadata/entity-plan"
+import { cachedSql } from "./statement-cache"
+
+/** `UPDATE t SET a = ?, b = ? WHERE id = ?` for the changed columns that `key` names. */
+export function updateSql(plan: EntityPlan, columns: readonly ColumnPlan[], key: string): string {
+  return cachedSql(plan, `u:${key}`, () => {
+    let parameter = 0
+    const sets = columns.map(
+      (column) => `${column.sqlName} = ${plan.dialect.placeholder(++parameter)}`,
+    )
+    const where = plan.primary.map(
+      (column) => `${column.sqlName} = ${plan.dialect.placeholder(++parameter)}`,
+    )
+    return `UPDATE ${plan.table} SET ${sets.join(", ")} WHERE ${where.join(" AND ")}`
+  })
+}

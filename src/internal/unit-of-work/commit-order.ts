@@ -1,0 +1,106 @@
+import type { EntityMetadata } from "typeorm"
+import { readColumn } from "../metadata/column-plan"
+import type { EntityPlan } from "../metadata/entity-plan"
+import type { EntityBatch } from "./work"
+
+const typeOrders = new WeakMap<readonly EntityMetadata[], Map<EntityMetadata, number>>()
+
+/**
+ * Every entity after the entities its foreign keys point at (self-references aside): the order
+ * in which their rows can be inserted. Deletes go the other way. Computed once per list.
+ */
+export function typeOrder(metadatas: readonly EntityMetadata[]): Map<EntityMetadata, number> {
+  let order = typeOrders.get(metadatas)
+  if (order) return order
+  const result = new Map<EntityMetadata, number>()
+  const visiting = new Set<EntityMetadata>()
+  const visit = (metadata: EntityMetadata): void => {
+    if (result.has(metadata) || visiting.has(metadata)) return
+    visiting.add(metadata)
+    for (const relation of metadata.relations) {
+      if (
+        (relation.isManyToOne || relation.isOneToOneOwner) &&
+        relation.inverseEntityMetadata !== metadata
+      ) {
+        visit(relation.inverseEntityMetadata)
+      }
+    }
+    visiting.delete(metadata)
+    result.set(metadata, result.size)
+  }
+  for (const metadata of metadatas) visit(metadata)
+  order = result
+  typeOrders.set(metadatas, order)
+  return order
+}
+
+/** Rows of a self-referencing table ordered so that a parent comes before its children. */
+export function parentsFirst(plan: EntityPlan, entities: object[]): object[] {
+  const selfColumns = plan.joinColumns.filter(
+    (column) => column.relation!.inverseEntityMetadata === plan.metadata,
+  )
+  if (selfColumns.length === 0 || entities.length < 2) return entities
+  const byId = new Map<string, object>()
+  for (const entity of entities) {
+    const id = plan.identity(entity)
+    if (id !== undefined) byId.set(id, entity)
+  }
+  const ordered: object[] = []
+  const placed = new Set<object>()
+  const place = (entity: object, depth: number): void => {
+    if (placed.has(entity) || depth > entities.length) return
+    for (const column of selfColumns) {
+      const parentId = readColumn(entity, column)
+      const parent = parentId == null ? undefined : byId.get(column.key(parentId))
+      if (parent && parent !== entity) place(parent, depth + 1)
+    }
+    placed.add(entity)
+    ordered.push(entity)
+  }
+  for (const entity of entities) place(entity, 0)
+  return ordered
+}
+
+// Entities grouped by plan, each group in the order given.
+function byPlan(
+  entities: Iterable<object>,
+  planFor: (entity: object) => EntityPlan,
+): Map<EntityPlan, object[]> {
+  const groups = new Map<EntityPlan, object[]>()
+  let lastPlan: EntityPlan | undefined
+  let lastList: object[] | undefined
+  for (const entity of entities) {
+    const plan = planFor(entity)
+    if (plan !== lastPlan) {
+      lastPlan = plan
+      lastList = groups.get(plan)
+      if (!lastList) groups.set(plan, (lastList = []))
+    }
+    lastList!.push(entity)
+  }
+  return groups
+}
+
+/** New entities in insert order: parents' tables first, parent rows before child rows. */
+export function orderInserts(
+  entities: Iterable<object>,
+  planFor: (entity: object) => EntityPlan,
+  metadatas: readonly EntityMetadata[],
+): EntityBatch[] {
+  const order = typeOrder(metadatas)
+  return [...byPlan(entities, planFor).entries()]
+    .sort(([a], [b]) => (order.get(a.metadata) ?? 0) - (order.get(b.metadata) ?? 0))
+    .map(([plan, list]) => ({ plan, entities: parentsFirst(plan, list) }))
+}
+
+/** Deleted entities in delete order: children's tables first. */
+export function orderDeletes(
+  entities: Iterable<object>,
+  planFor: (entity: object) => EntityPlan,
+  metadatas: readonly EntityMetadata[],
+): EntityBatch[] {
+  const order = typeOrder(metadatas)
+  return [...byPlan(entities, planFor).entries()]
+    .sort(([a], [b]) => (order.get(b.metadata) ?? 0) - (order.get(a.metadata) ?? 0))
+    .map(([plan, list]) => ({ plan, entities: list }))
+}

@@ -1,0 +1,64 @@
+import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
+
+/** What the database holds of an entity's row: every column by plan index, as stored. */
+export type Snapshot = unknown[]
+
+/** The linked ids of each many-to-many relation; `undefined`: not known. */
+export type LinkState = Map<RelationMetadata, Set<string> | undefined>
+
+/*
+ * The state of every entity instance this process has read or written, shared by all sessions:
+ * an object written by one session and used in another is known to exist, so it is updated
+ * there, never inserted twice. Weak, so it never keeps an entity alive. Sessions change it only
+ * through the functions below, and keep an undo log (undo-log.ts) to put back what was here.
+ */
+const snapshots = new WeakMap<object, Snapshot>()
+const linkStates = new WeakMap<object, LinkState>()
+/** Instances whose rows a session deleted: a relation still pointing at one never re-inserts it. */
+const deletedObjects = new WeakSet<object>()
+
+/** Whether the entity's row is known to be in the database. */
+export function isPersisted(entity: object): boolean {
+  return snapshots.has(entity)
+}
+
+/** What the database holds of the entity's row, if it is persisted. */
+export function snapshotOf(entity: object): Snapshot | undefined {
+  return snapshots.get(entity)
+}
+
+export function setSnapshot(entity: object, snapshot: Snapshot): void {
+  snapshots.set(entity, snapshot)
+}
+
+/** The entity is no longer known to have a row (a rolled-back insert, a committed delete). */
+export function forgetRow(entity: object): void {
+  snapshots.delete(entity)
+}
+
+/** The links the database holds for the entity's many-to-many relations, as far as known. */
+export function linksOf(entity: object): LinkState | undefined {
+  return linkStates.get(entity)
+}
+
+export function setLinks(entity: object, links: LinkState): void {
+  linkStates.set(entity, links)
+}
+
+export function forgetLinks(entity: object): void {
+  linkStates.delete(entity)
+}
+
+/** Whether a session deleted the entity's row (and it was not added again since). */
+export function wasDeleted(entity: object): boolean {
+  return deletedObjects.has(entity)
+}
+
+export function markDeleted(entity: object): void {
+  deletedObjects.add(entity)
+}
+
+/** Adding a deleted object again means inserting it again. */
+export function unmarkDeleted(entity: object): void {
+  deletedObjects.delete(entity)
+}

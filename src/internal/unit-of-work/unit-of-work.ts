@@ -1,0 +1,380 @@
+import type { DataSource } from "typeorm"
+import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
+import { SessionStateError } from "../../errors"
+import type { Connection } from "../drivers/connection"
+import type { Dialect } from "../drivers/dialect"
+import { planOf, type Constructor, type EntityPlan } from "../metadata/entity-plan"
+import type { RowAdopter } from "../read/row-adopter"
+import { cascade } from "./cascade"
+import { computeChangeSet, computeLinkChanges, prepareInsert } from "./change-set-computer"
+import { persistWork } from "./change-set-persister"
+import { orderDeletes, orderInserts } from "./commit-order"
+import {
+  forgetRow,
+  isPersisted,
+  linksOf,
+  setLinks,
+  setSnapshot,
+  snapshotOf,
+  unmarkDeleted,
+  wasDeleted,
+  type LinkState,
+} from "./entity-state"
+import { IdentityMap } from "./identity-map"
+import { UndoLog } from "./undo-log"
+import type { ChangeSet, LinkChange, Work } from "./work"
+
+/**
+ * The bookkeeping of one session: which objects are new, tracked or deleted; what a flush must
+ * write (computed by the change-set computer, ordered by commit order, written by the persister);
+ * and, through the undo log, how to take it back on rollback.
+ */
+export class UnitOfWork implements RowAdopter {
+  /** Added and not yet written, in the order they were added. */
+  readonly newObjects = new Set<object>()
+  /** Staged for DELETE. */
+  readonly deleted = new Set<object>()
+  /** Every tracked object (known to be in the database), by entity and primary key. */
+  private readonly identities = new IdentityMap()
+  private readonly undoLog = new UndoLog()
+  private readonly plans = new Map<unknown, EntityPlan>()
+  private dataSource: DataSource | undefined
+  private dialect: Dialect | undefined
+  /** Persisted objects added before the session knew its data source. */
+  private readonly toAttach = new Set<object>()
+
+  bind(dataSource: DataSource, dialect: Dialect): void {
+    this.dataSource = dataSource
+    this.dialect = dialect
+    for (const entity of this.toAttach) this.attach(entity)
+    this.toAttach.clear()
+  }
+
+  get hasWork(): boolean {
+    return (
+      this.newObjects.size > 0 ||
+      this.identities.size > 0 ||
+      this.deleted.size > 0 ||
+      this.toAttach.size > 0
+    )
+  }
+
+  planFor(entity: object): EntityPlan {
+    return this.planOfTarget(entity.constructor)
+  }
+
+  planOfTarget(target: unknown): EntityPlan {
+    let plan = this.plans.get(target)
+    if (!plan) {
+      const dataSource = this.dataSource!
+      plan = planOf(dataSource.getMetadata(target as Constructor), this.dialect!, dataSource)
+      this.plans.set(target, plan)
+    }
+    return plan
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Staging and identity
+
+  add(entity: object): void {
+    if (this.newObjects.has(entity)) return
+    unmarkDeleted(entity)
+    if (this.deleted.delete(entity)) return
+    if (!isPersisted(entity)) this.newObjects.add(entity)
+    else if (this.dataSource) this.attach(entity)
+    else this.toAttach.add(entity)
+  }
+
+  delete(entity: object): void {
+    if (this.newObjects.delete(entity)) return
+    this.deleted.add(entity)
+  }
+
+  /** The tracked instance with this identity, if the session has one. */
+  lookup(plan: EntityPlan, identity: string): object | undefined {
+    const entity = this.identities.get(plan.metadata, identity)
+    return entity && !this.deleted.has(entity) ? entity : undefined
+  }
+
+  // A persisted object joins the session's identity map (it must not clash with another one).
+  private attach(entity: object): void {
+    const plan = this.planFor(entity)
+    const identity = plan.identity(entity)
+    if (identity === undefined) return
+    const current = this.identities.get(plan.metadata, identity)
+    if (current === entity) return
+    if (current) {
+      throw new SessionStateError(
+        `Another instance of ${plan.metadata.name} ${identity} is already in this session; use that one (session.get returns it).`,
+      )
+    }
+    this.identities.set(plan.metadata, identity, entity)
+  }
+
+  private forget(plan: EntityPlan, entity: object): void {
+    const identity = plan.identity(entity)
+    if (identity !== undefined) this.identities.delete(plan.metadata, identity, entity)
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading (RowAdopter)
+
+  adoptRow(plan: EntityPlan, row: readonly unknown[]): object {
+    const identity = plan.rowIdentity(row)
+    const existing = this.lookup(plan, identity)
+    if (existing) return existing
+    const entity = plan.hydrate(row)
+    // The row as read is the snapshot: nothing to copy.
+    setSnapshot(entity, row as unknown[])
+    if (plan.links.length > 0) setLinks(entity, loadedLinks(plan, entity))
+    this.identities.set(plan.metadata, identity, entity)
+    return entity
+  }
+
+  linksLoaded(entity: object, relation: RelationMetadata, related: readonly object[]): void {
+    const plan = this.planFor(entity)
+    const link = plan.links.find((candidate) => candidate.relation === relation)
+    if (!link) return
+    let links = linksOf(entity)
+    if (!links) setLinks(entity, (links = new Map() as LinkState))
+    links.set(relation, plan.linkedIds(link, related))
+  }
+
+  /** Overwrites an instance with a fresh row and forgets what was changed in memory. */
+  refreshFromRow(plan: EntityPlan, entity: object, row: readonly unknown[]): void {
+    plan.assignRow(entity as Record<string, unknown>, row)
+    setSnapshot(entity, row as unknown[])
+    const identity = plan.identity(entity)
+    if (identity !== undefined) this.identities.set(plan.metadata, identity, entity)
+  }
+
+  /**
+   * Takes entities TypeORM loaded (with relations, perhaps) into the session: each identity the
+   * session already tracks is replaced by its tracked instance, and relations the tracked
+   * instance has not loaded are filled from the fresh one.
+   */
+  adoptLoaded<T>(loaded: T): T {
+    const seen = new Map<object, object>()
+    const visit = (value: unknown): unknown => {
+      if (value === null || typeof value !== "object") return value
+      if (Array.isArray(value)) return value.map(visit)
+      if (!this.dataSource!.hasMetadata(value.constructor)) return value
+      const cached = seen.get(value)
+      if (cached) return cached
+      const plan = this.planFor(value)
+      const identity = plan.identity(value)
+      const existing = identity === undefined ? undefined : this.lookup(plan, identity)
+      const canonical = existing ?? value
+      seen.set(value, canonical)
+      if (!existing && identity !== undefined) {
+        setSnapshot(value, plan.snapshotRow(value))
+        if (plan.links.length > 0) setLinks(value, loadedLinks(plan, value))
+        this.identities.set(plan.metadata, identity, value)
+      }
+      const source = value as Record<string, unknown>
+      const target = canonical as Record<string, unknown>
+      for (const relation of plan.relations) {
+        const related = source[relation.propertyName]
+        if (related === undefined) continue
+        const adopted = visit(related)
+        if (!existing || target[relation.propertyName] === undefined) {
+          target[relation.propertyName] = adopted
+        }
+      }
+      return canonical
+    }
+    return visit(loaded) as T
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Flushing
+
+  /** Everything a flush has to write (after cascading), without writing it. */
+  computeWork(now: Date): Work {
+    cascade([...this.newObjects, ...this.identities.values()], {
+      planFor: (entity) => this.planFor(entity),
+      isStaged: (entity) =>
+        this.newObjects.has(entity) || this.deleted.has(entity) || wasDeleted(entity),
+      isTracked: (entity) => {
+        if (!isPersisted(entity)) return false
+        const plan = this.planFor(entity)
+        const identity = plan.identity(entity)
+        return identity === undefined || this.identities.get(plan.metadata, identity) === entity
+      },
+      add: (entity) => this.add(entity),
+    })
+    const metadatas = this.dataSource!.entityMetadatas
+    const planFor = (entity: object): EntityPlan => this.planFor(entity)
+    const inserts = orderInserts(this.newObjects, planFor, metadatas)
+    for (const { plan, entities } of inserts) {
+      for (const entity of entities) prepareInsert(plan, entity, now)
+    }
+    const updates: ChangeSet[] = []
+    const links: LinkChange[] = []
+    for (const entity of this.identities.values()) {
+      if (this.deleted.has(entity)) continue
+      const plan = this.planFor(entity)
+      const update = computeChangeSet(plan, entity, now)
+      if (update) updates.push(update)
+      if (plan.links.length > 0) computeLinkChanges(plan, entity, links)
+    }
+    for (const { plan, entities } of inserts) {
+      if (plan.links.length === 0) continue
+      for (const entity of entities) computeLinkChanges(plan, entity, links)
+    }
+    const deletes = orderDeletes([...this.deleted].filter(isPersisted), planFor, metadatas)
+    return { inserts, updates, links, deletes }
+  }
+
+  /** Writes the work through the connection (see `persistWork`). */
+  execute(work: Work, connection: Connection): Promise<void> {
+    return persistWork(work, connection, this.dialect!)
+  }
+
+  /**
+   * Records what a successful flush wrote: new objects become tracked, snapshots move on, and
+   * the undo log remembers what they were.
+   */
+  afterFlush(work: Work): void {
+    // Every new object was in this flush's inserts.
+    this.newObjects.clear()
+    for (const { plan, entities } of work.inserts) {
+      for (const entity of entities) {
+        this.undoLog.recordInsert(entity)
+        const identity = plan.identity(entity)
+        if (identity !== undefined) this.identities.set(plan.metadata, identity, entity)
+        // Rows inserted through TypeORM (database-generated ids) get their snapshot here.
+        if (!isPersisted(entity)) setSnapshot(entity, plan.snapshotRow(entity))
+      }
+    }
+    for (const update of work.updates) {
+      this.undoLog.recordChange(update.entity)
+      setSnapshot(update.entity, update.plan.snapshotRow(update.entity))
+    }
+    for (const change of work.links) {
+      this.undoLog.recordChange(change.entity)
+      let links = linksOf(change.entity)
+      if (!links) setLinks(change.entity, (links = new Map() as LinkState))
+      else if (this.undoLog.ownsLinks(change.entity, links)) {
+        setLinks(change.entity, (links = new Map(links)))
+      }
+      links.set(change.link.relation, change.current)
+    }
+    if (work.deletes.length > 0) {
+      const gone = new Set<object>()
+      for (const { plan, entities } of work.deletes) {
+        for (const entity of entities) {
+          this.deleted.delete(entity)
+          this.undoLog.recordDelete(entity)
+          this.forget(plan, entity)
+          gone.add(entity)
+        }
+      }
+      this.unlinkFromTracked(gone)
+    }
+    // Deletes of objects that never reached the database need no statement.
+    for (const entity of this.deleted) if (!isPersisted(entity)) this.deleted.delete(entity)
+  }
+
+  /** A flush failed: rows it meant to insert are not in the database after all. */
+  abandon(work: Work): void {
+    // Every entity of a flush's inserts was new to the database before it.
+    for (const { entities } of work.inserts) for (const entity of entities) forgetRow(entity)
+  }
+
+  // Relations of tracked objects stop pointing at deleted ones (an array loses them, a single
+  // reference becomes "not loaded"), as if they had been read again.
+  private unlinkFromTracked(gone: ReadonlySet<object>): void {
+    for (const entity of this.identities.values()) {
+      const record = entity as Record<string, unknown>
+      for (const relation of this.planFor(entity).relations) {
+        const value = record[relation.propertyName]
+        if (Array.isArray(value)) {
+          if (value.some((item) => gone.has(item as object))) {
+            record[relation.propertyName] = value.filter((item) => !gone.has(item as object))
+          }
+        } else if (value && typeof value === "object" && gone.has(value)) {
+          record[relation.propertyName] = undefined
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ending a transaction
+
+  /** The transaction committed: its writes stand, the undo log is dropped. */
+  committed(): void {
+    this.undoLog.commit()
+  }
+
+  /**
+   * The transaction rolled back: inserted objects are new again (outside the session), updated
+   * ones get back what the database holds, deleted ones are tracked again; staged work is gone.
+   */
+  undoTransaction(): void {
+    const { inserted, deleted } = this.undoLog.rollback()
+    for (const entity of inserted) this.forget(this.planFor(entity), entity)
+    for (const entity of deleted) {
+      const plan = this.planFor(entity)
+      const identity = plan.identity(entity)
+      if (identity !== undefined) this.identities.set(plan.metadata, identity, entity)
+    }
+    this.toAttach.clear()
+    this.newObjects.clear()
+    this.deleted.clear()
+  }
+
+  /**
+   * Puts every tracked object back to what the database holds (as far as known), like an ORM
+   * that expires its objects on rollback: changes made in memory are dropped.
+   */
+  revertAll(): void {
+    for (const entity of this.identities.values()) this.revert(entity)
+  }
+
+  /** Puts a tracked entity's columns back to what the database holds (as far as known). */
+  revert(entity: object): void {
+    const snapshot = snapshotOf(entity)
+    if (snapshot === undefined) return
+    const plan = this.planFor(entity)
+    const record = entity as Record<string, unknown>
+    for (const column of plan.columns) {
+      if (column.property === undefined) continue
+      const value = snapshot[column.index]
+      if (!column.unchanged(record[column.property], value)) {
+        record[column.property] = column.restore(value)
+        if (column.relation) record[column.relation.propertyName] = undefined
+      }
+    }
+    const known = linksOf(entity)
+    for (const link of plan.links) {
+      const related = record[link.relation.propertyName]
+      if (!Array.isArray(related)) continue
+      const before = known?.get(link.relation)
+      const current = plan.linkedIds(link, related)
+      if (!before || before.size !== current.size || [...current].some((id) => !before.has(id))) {
+        record[link.relation.propertyName] = undefined
+      }
+    }
+  }
+
+  /** Forgets every object (the session is closing). What is known of rows stays for others. */
+  clear(): void {
+    this.toAttach.clear()
+    this.newObjects.clear()
+    this.deleted.clear()
+    this.identities.clear()
+    this.undoLog.clear()
+  }
+}
+
+// The links of each loaded many-to-many array of an entity just read.
+function loadedLinks(plan: EntityPlan, entity: object): LinkState {
+  const links: LinkState = new Map()
+  for (const link of plan.links) {
+    const related = (entity as Record<string, unknown>)[link.relation.propertyName]
+    links.set(link.relation, Array.isArray(related) ? plan.linkedIds(link, related) : undefined)
+  }
+  return links
+}

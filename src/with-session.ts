@@ -1,0 +1,47 @@
+import type { DataSource } from "typeorm"
+import { Session } from "./session"
+
+/**
+ * Runs `fn` with a new session and always closes it afterwards, without committing: like the
+ * original's `with Session() as session:`. Commit inside `fn` what should stay.
+ *
+ * @example
+ * const user = await withSession((session) => session.findOne(User, { where: { email } }))
+ */
+export async function withSession<T>(
+  fn: (session: Session) => Promise<T>,
+  dataSource?: DataSource | Promise<DataSource>,
+): Promise<T> {
+  const session = new Session(dataSource)
+  try {
+    return await fn(session)
+  } finally {
+    await session.close()
+  }
+}
+
+/**
+ * Runs `fn` with a new session, commits when it returns, rolls back when it throws (and
+ * rethrows), and always closes the session.
+ *
+ * @example
+ * const project = await withTransaction(async (session) =>
+ *   session.add(Object.assign(new Project(), { name: "Hello", orchestratorId })),
+ * )
+ */
+export async function withTransaction<T>(
+  fn: (session: Session) => Promise<T>,
+  dataSource?: DataSource | Promise<DataSource>,
+): Promise<T> {
+  const session = new Session(dataSource)
+  try {
+    const result = await fn(session)
+    await session.commit()
+    return result
+  } catch (error) {
+    await session.rollback().catch(() => undefined)
+    throw error
+  } finally {
+    await session.close()
+  }
+}

@@ -251,6 +251,14 @@ describe.each(DIALECTS)("change-set computer on %s", (kind) => {
       expect(linkChanges(plan, operator)).toEqual([])
     })
 
+    it("gives the owner's id as its row holds it: a uuid set in upper case in lower case", () => {
+      const [first] = tools(1)
+      const operator = make(Operator, { name: "op", tools: [first!] })
+      operator.id = operator.id.toUpperCase()
+      const [change] = linkChanges(offline.plan(Operator), operator)
+      expect(change!.ownId).toBe(operator.id.toLowerCase())
+    })
+
     it("works from the inverse side of a many-to-many relation", () => {
       const operator = make(Operator, { name: "op" })
       const tool = make(Tool, { name: "t", operators: [operator] })

@@ -267,6 +267,25 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       ])
     })
 
+    it("binds the owner's id as its row was written, a uuid in lower case", async () => {
+      const tool = make(Tool, { name: "t" })
+      const operator = make(Operator, { name: "op", tools: [tool] })
+      operator.id = operator.id.toUpperCase()
+      const plan = offline.plan(Operator)
+      prepareInsert(plan, operator, NOW)
+      const links = linkChanges(plan, operator)
+      const connection = new RecordingConnection()
+      await persistWork(
+        work({ inserts: [{ plan, entities: [operator] }], links }),
+        connection,
+        dialect,
+      )
+      const [insert, link] = connection.statements
+      const written = insert!.params[plan.primary[0]!.index]
+      expect(written).toBe(operator.id.toLowerCase())
+      expect(link!.params).toEqual([written, tool.id])
+    })
+
     it("binds the other side first when this side's column comes second in the junction", async () => {
       const operator = make(Operator, { name: "op" })
       const tool = make(Tool, { name: "t", operators: [operator] })

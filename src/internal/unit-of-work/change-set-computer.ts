@@ -94,7 +94,10 @@ function currentValue(entity: object, column: ColumnPlan, values: unknown[] | un
 export function computeLinkChanges(plan: EntityPlan, entity: object, out: LinkChange[]): void {
   const persisted = isPersisted(entity)
   const known = persisted ? linksOf(entity) : new Map<RelationMetadata, Set<string>>()
-  const ownId = readColumn(entity, plan.primary[0]!)
+  // As the row holds it: the INSERT wrote the id through toDatabase (a uuid in lower case), and
+  // on SQLite a link row naming it otherwise breaks the foreign key.
+  const ownColumn = plan.primary[0]!
+  const ownId = ownColumn.toDatabase(readColumn(entity, ownColumn))
   for (const link of plan.links) {
     const related = (entity as Record<string, unknown>)[link.relation.propertyName]
     if (!Array.isArray(related)) continue

@@ -54,6 +54,8 @@ export function parentsFirst(plan: EntityPlan, entities: object[]): object[] {
       const parent = parentId == null ? undefined : byId.get(column.key(parentId))
       if (parent && parent !== entity) place(parent, depth + 1)
     }
+    // On a cycle of parents, the walk up the cycle has placed this entity already.
+    if (placed.has(entity)) return
     placed.add(entity)
     ordered.push(entity)
   }

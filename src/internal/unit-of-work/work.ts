@@ -20,6 +20,7 @@ export interface ChangeSet {
 export interface LinkChange {
   readonly link: LinkPlan
   readonly entity: object
+  /** The entity's id as the database holds it. */
   readonly ownId: unknown
   readonly add: unknown[]
   /** Ids to unlink; with `replace`, unlink everything not in `add` instead. */

@@ -1,0 +1,152 @@
+import { Equal, In, IsNull, Not, type FindManyOptions } from "typeorm"
+import { Operator, Orchestrator } from "../../../src"
+import type { EntityPlan } from "../../../src/internal/metadata/entity-plan"
+import { compileSimpleFind } from "../../../src/internal/read/simple-find"
+import { findSql } from "../../../src/internal/sql/select-sql"
+import { DIALECTS, offlinePlans, type OfflinePlans } from "../support/offline-plans"
+
+const ID = "0190a000-0000-7000-8000-0000000000f1"
+
+describe.each(DIALECTS)("compileSimpleFind on %s", (kind) => {
+  let offline: OfflinePlans
+  let plan: EntityPlan
+  const column = (property: string) =>
+    plan.columns.find((candidate) => candidate.property === property)!
+  const compile = (options: unknown) =>
+    compileSimpleFind(plan, options as FindManyOptions | undefined)
+  beforeAll(async () => {
+    offline = await offlinePlans(kind)
+    plan = offline.plan(Operator)
+  })
+
+  describe("compiles", () => {
+    it("no options to a select of every row", () => {
+      expect(compile(undefined)).toEqual({
+        sql: findSql(plan, { where: [], order: [], take: false, skip: false }),
+        params: [],
+        relations: undefined,
+      })
+      expect(compile({})!.params).toEqual([])
+    })
+
+    it("equality on columns, with values as the database holds them", () => {
+      const compiled = compile({ where: { name: "op", orchestratorId: ID.toUpperCase() } })!
+      expect(compiled.sql).toBe(
+        findSql(plan, {
+          where: [column("name"), column("orchestratorId")],
+          order: [],
+          take: false,
+          skip: false,
+        }),
+      )
+      expect(compiled.params).toEqual(["op", ID])
+    })
+
+    it("a Date or a finite number as an equality value", () => {
+      const at = new Date("2026-01-01T00:00:00.000Z")
+      const compiled = compile({ where: { createdAt: at } })!
+      expect(compiled.params).toEqual([column("createdAt").toDatabase(at)])
+    })
+
+    it("ordering by columns, in any of TypeORM's spellings of a direction", () => {
+      const compiled = compile({ order: { name: "desc", title: 1, createdAt: "ASC", id: -1 } })!
+      expect(compiled.sql).toBe(
+        findSql(plan, {
+          where: [],
+          order: [
+            { column: column("name"), direction: "DESC" },
+            { column: column("title"), direction: "ASC" },
+            { column: column("createdAt"), direction: "ASC" },
+            { column: column("id"), direction: "DESC" },
+          ],
+          take: false,
+          skip: false,
+        }),
+      )
+    })
+
+    it("take and skip, as the last parameters in that order, zero included", () => {
+      const compiled = compile({ where: { name: "op" }, take: 10, skip: 0 })!
+      expect(compiled.sql).toBe(
+        findSql(plan, { where: [column("name")], order: [], take: true, skip: true }),
+      )
+      expect(compiled.params).toEqual(["op", 10, 0])
+      expect(compile({ skip: 5 })!.params).toEqual([5])
+    })
+
+    it("options whose value is undefined, as if they were absent", () => {
+      expect(compile({ select: undefined, where: undefined, take: undefined })).toBeDefined()
+    })
+
+    it("relations it can load, into a tree", () => {
+      expect(compile({ relations: ["orchestrator", "tools"] })!.relations).toEqual({
+        orchestrator: {},
+        tools: {},
+      })
+      expect(compile({ relations: { orchestrator: { user: true } } })!.relations).toEqual({
+        orchestrator: { user: {} },
+      })
+    })
+  })
+
+  describe("leaves to TypeORM (undefined)", () => {
+    it.each([
+      ["In(...)", { where: { name: In(["a", "b"]) } }],
+      ["Equal(...)", { where: { name: Equal("a") } }],
+      ["Not(...)", { where: { name: Not("a") } }],
+      ["IsNull()", { where: { name: IsNull() } }],
+      ["null", { where: { name: null } }],
+      ["a boolean", { where: { name: true } }],
+      ["NaN", { where: { name: Number.NaN } }],
+      ["Infinity", { where: { name: Number.POSITIVE_INFINITY } }],
+      ["a nested object", { where: { orchestrator: { id: ID } } }],
+      ["an array of conditions (OR)", { where: [{ name: "a" }, { name: "b" }] }],
+      ["an unknown property", { where: { nickname: "a" } }],
+    ])("a where with %s", (_name, options) => {
+      expect(compile(options)).toBeUndefined()
+    })
+
+    it.each([
+      ["select", { select: { id: true } }],
+      ["withDeleted", { withDeleted: true }],
+      ["lock", { lock: { mode: "pessimistic_write" } }],
+      ["cache", { cache: true }],
+      ["loadEagerRelations", { loadEagerRelations: false }],
+    ])("the option %s", (_name, options) => {
+      expect(compile(options)).toBeUndefined()
+    })
+
+    it.each([
+      ["an unknown property", { order: { nickname: "ASC" } }],
+      ["an unknown direction", { order: { name: "sideways" } }],
+      ["a direction object", { order: { name: { direction: "ASC" } } }],
+      ["a relation", { order: { orchestrator: { name: "ASC" } } }],
+    ])("an order by %s", (_name, options) => {
+      expect(compile(options)).toBeUndefined()
+    })
+
+    it.each([
+      ["take", -1],
+      ["take", 1.5],
+      ["take", "10"],
+      ["take", Number.NaN],
+      ["skip", -1],
+      ["skip", 2.5],
+      ["skip", "3"],
+    ])("%s of %p", (option, value) => {
+      expect(compile({ [option]: value })).toBeUndefined()
+    })
+
+    it("relations it does not know", () => {
+      expect(compile({ relations: ["nothing"] })).toBeUndefined()
+      expect(compile({ relations: "orchestrator" })).toBeUndefined()
+    })
+  })
+
+  it("compiles for another entity with that entity's columns", () => {
+    const orchestrators = offline.plan(Orchestrator)
+    const compiled = compileSimpleFind(orchestrators, { where: { type: "software" } })!
+    expect(compiled.sql.startsWith(`SELECT ${orchestrators.columns[0]!.sqlName}`)).toBe(true)
+    expect(compiled.sql).toContain(`FROM ${orchestrators.table} WHERE`)
+  })
+})

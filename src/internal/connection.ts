@@ -1,6 +1,6 @@
 import type { Database, Statement } from "better-sqlite3"
 import type { DataSource, QueryRunner } from "typeorm"
-import { describeTarget } from "../data-source-options"
+import { describeTarget } from "./describe-target"
 import { ConnectionError } from "../errors"
 import { AsyncLock } from "./async-lock"
 import type { Dialect } from "./dialect"

@@ -1,5 +1,5 @@
 import type { DataSource, EntityMetadata } from "typeorm"
-import { describeTarget } from "../data-source-options"
+import { describeTarget } from "./describe-target"
 import {
   CheckViolationError,
   ConcreteDbError,

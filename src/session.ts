@@ -9,7 +9,7 @@ import type {
 import { getDataSource } from "./create-data-source"
 import { type ConcreteDbError, NotFoundError, SessionStateError } from "./errors"
 import { openConnection, type Connection } from "./internal/connection"
-import { dialectOf, type Dialect } from "./internal/dialect"
+import { dialectOf, type Dialect } from "./internal/drivers/dialect"
 import { adaptPortableColumns } from "./internal/portable-types"
 import type { EntityPlan } from "./internal/entity-plan"
 import { loadRelations } from "./internal/relation-loader"

@@ -3,7 +3,7 @@ import type { DataSource, QueryRunner } from "typeorm"
 import { describeTarget } from "./describe-target"
 import { ConnectionError } from "../errors"
 import { AsyncLock } from "./async-lock"
-import type { Dialect } from "./dialect"
+import type { Dialect } from "./drivers/dialect"
 
 /**
  * The connection a session works on, below TypeORM's query runner on purpose: the session

@@ -3,7 +3,7 @@ import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import { MetadataEntity } from "../mixins/metadata-entity"
 import { uuidv7 } from "../uuid"
-import type { Dialect } from "./dialect"
+import type { Dialect } from "./drivers/dialect"
 
 /** How one column's value travels between an entity and the database. */
 export interface ColumnPlan {

@@ -1,6 +1,6 @@
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import type { Connection } from "./connection"
-import type { Dialect } from "./dialect"
+import type { Dialect } from "./drivers/dialect"
 import { readColumn, type ColumnPlan, type EntityPlan } from "./entity-plan"
 
 /** Relations to load, by property name, each with the relations to load below it. */

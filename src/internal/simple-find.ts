@@ -1,5 +1,5 @@
 import type { FindManyOptions } from "typeorm"
-import type { Dialect } from "./dialect"
+import type { Dialect } from "./drivers/dialect"
 import type { ColumnPlan, EntityPlan } from "./entity-plan"
 import { relationTree, type RelationTree } from "./relation-loader"
 

@@ -8,7 +8,7 @@ import type {
 } from "typeorm"
 import { getDataSource } from "./create-data-source"
 import { type ConcreteDbError, NotFoundError, SessionStateError } from "./errors"
-import { openConnection, type Connection } from "./internal/connection"
+import { openConnection, type Connection } from "./internal/drivers/connection"
 import { dialectOf, type Dialect } from "./internal/drivers/dialect"
 import { adaptPortableColumns } from "./internal/portable-types"
 import type { EntityPlan } from "./internal/entity-plan"

@@ -1,5 +1,5 @@
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
-import type { Connection } from "./connection"
+import type { Connection } from "./drivers/connection"
 import type { Dialect } from "./drivers/dialect"
 import { readColumn, type ColumnPlan, type EntityPlan } from "./entity-plan"
 

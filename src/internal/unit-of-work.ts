@@ -1,7 +1,7 @@
 import type { DataSource, EntityMetadata } from "typeorm"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import { QueryError, SessionStateError } from "../errors"
-import type { Connection } from "./connection"
+import type { Connection } from "./drivers/connection"
 import type { Dialect } from "./drivers/dialect"
 import {
   planOf,

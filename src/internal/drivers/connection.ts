@@ -1,0 +1,47 @@
+import type { DataSource, QueryRunner } from "typeorm"
+import type { Dialect } from "./dialect"
+import { openMysqlConnection } from "./mysql/mysql-connection"
+import { openPostgresConnection } from "./postgres/postgres-connection"
+import { openSqliteConnection } from "./sqlite/sqlite-connection"
+
+/**
+ * The connection a session works on, below TypeORM's query runner on purpose: the session
+ * writes its own SQL and needs neither TypeORM's result objects nor its per-query event hooks.
+ * Reads before the first write run without a transaction (each sees the latest committed data,
+ * as under PostgreSQL's default READ COMMITTED); `begin` opens the transaction the writes need.
+ * The query runner is kept in step (it knows when a transaction is open), so `session.manager`
+ * works inside the same transaction.
+ */
+export interface Connection {
+  readonly queryRunner: QueryRunner
+  readonly inTransaction: boolean
+  begin(): Promise<void>
+  run(sql: string, params: readonly unknown[]): Promise<number>
+  rows(sql: string, params: readonly unknown[]): Promise<unknown[][]>
+  /** Commits the open transaction, if there is one. */
+  commit(): Promise<void>
+  /** Rolls back the open transaction, if there is one. */
+  rollback(): Promise<void>
+  /** Rolls back what is open and gives the connection back; a `broken` one is discarded. */
+  release(broken?: boolean): Promise<void>
+}
+
+export interface OpenOptions {
+  /** SQLite: how long to wait for the sessions ahead of this one. */
+  readonly lockTimeoutMs: number
+}
+
+export function openConnection(
+  dataSource: DataSource,
+  dialect: Dialect,
+  options: OpenOptions,
+): Promise<Connection> {
+  switch (dialect.kind) {
+    case "sqlite":
+      return openSqliteConnection(dataSource, options)
+    case "postgres":
+      return openPostgresConnection(dataSource)
+    case "mysql":
+      return openMysqlConnection(dataSource)
+  }
+}

@@ -4,7 +4,7 @@ import { describeTarget } from "./data-source-options"
 import { ConnectionError, ForeignKeyViolationError } from "./errors"
 import { markTransaction } from "./internal/drivers/query-runner-flags"
 import { withSqliteConnection } from "./internal/drivers/sqlite/sqlite-connection"
-import { translateError } from "./internal/translate-error"
+import { translateError } from "./internal/errors/translate-error"
 
 /** Options of `migrate`. */
 export interface MigrateOptions {

@@ -14,7 +14,7 @@ import { adaptPortableColumns } from "./internal/portable-types"
 import type { EntityPlan } from "./internal/entity-plan"
 import { loadRelations } from "./internal/relation-loader"
 import { compileSimpleFind, type CompiledFind } from "./internal/simple-find"
-import { translateError } from "./internal/translate-error"
+import { translateError } from "./internal/errors/translate-error"
 import { UnitOfWork, isEmptyWork, type Work } from "./internal/unit-of-work"
 import { isUuid } from "./uuid"
 

@@ -4,6 +4,9 @@ import { parseEnv } from "node:util"
 import type { DataSourceOptions } from "typeorm"
 import { ConfigurationError } from "./errors"
 
+// Lives in internal/ so the engine can name a target without importing this module.
+export { describeTarget } from "./internal/describe-target"
+
 /** The environment variables concrete-db reads; any object of strings will do. */
 export type Env = Readonly<Record<string, string | undefined>>
 
@@ -323,22 +326,4 @@ function optionsFromUrl(url: string, common: CommonOptions, problems: string[]):
     },
     common,
   )
-}
-
-/**
- * Where a data source points, for logs and messages: `postgres://app:***@db:5432/concrete` or
- * `sqlite:/path/to/sql_app.db`. The password is always masked.
- */
-export function describeTarget(options: DataSourceOptions): string {
-  if (options.type === "better-sqlite3") {
-    const file = String(options.database)
-    return `sqlite:${file === ":memory:" ? file : resolve(file)}`
-  }
-  if (options.type === "postgres" || options.type === "mysql" || options.type === "mariadb") {
-    const user = options.username
-      ? `${options.username}${options.password !== undefined ? ":***" : ""}@`
-      : ""
-    return `${options.type}://${user}${options.host ?? "localhost"}:${options.port ?? ""}/${options.database ?? ""}`
-  }
-  return options.type
 }

@@ -26,6 +26,7 @@ export { MetadataEntity } from "./mixins/metadata-entity"
 export { ProfilePictureMixin, PROFILE_PICTURE_URL_LENGTH } from "./mixins/profile-picture.mixin"
 export { TimestampColumn } from "./decorators/timestamp-column.decorator"
 export { LongTextColumn } from "./decorators/long-text-column.decorator"
+export { CheckHint } from "./decorators/check-hint.decorator"
 
 export { User } from "./entities/user.entity"
 export { Orchestrator } from "./entities/orchestrator.entity"

@@ -2,8 +2,9 @@ import type { DataSource, Migration } from "typeorm"
 import { DriverUtils } from "typeorm/driver/DriverUtils"
 import { describeTarget } from "./data-source-options"
 import { ConnectionError, ForeignKeyViolationError } from "./errors"
-import { markTransaction, withSqliteConnection } from "./internal/drivers/connection"
-import { translateError } from "./internal/translate-error"
+import { markTransaction } from "./internal/drivers/query-runner-flags"
+import { withSqliteConnection } from "./internal/drivers/sqlite/sqlite-connection"
+import { translateError } from "./internal/errors/translate-error"
 
 /** Options of `migrate`. */
 export interface MigrateOptions {

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm"
+import { CheckHint } from "../decorators/check-hint.decorator"
 import { LongTextColumn } from "../decorators/long-text-column.decorator"
 import type { ConcreteMessage } from "../messages/concrete-message"
 import { decodeMessage } from "../messages/decode-message"
@@ -31,6 +32,10 @@ export const MESSAGE_SENDER_CHECK = "(user_id IS NULL) <> (operator_id IS NULL)"
  */
 @Entity("message")
 @Check("CHK_message_sender", MESSAGE_SENDER_CHECK)
+@CheckHint(
+  "CHK_message_sender",
+  "a message has exactly one sender: set userId or operatorId, not both and not neither",
+)
 @Index(["projectId", "createdAt", "id"])
 export class Message extends MetadataEntity {
   @Column({ type: "varchar", length: 64 })

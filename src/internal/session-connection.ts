@@ -4,7 +4,7 @@ import { openConnection, type Connection } from "./drivers/connection"
 import { dialectOf, type Dialect } from "./drivers/dialect"
 import { StatementFailure } from "./errors/statement-failure"
 import { readyDataSource } from "./ready-data-source"
-import { translateError } from "./translate-error"
+import { translateError } from "./errors/translate-error"
 
 /**
  * The database side of one session: the data source it resolves on first use and the connection

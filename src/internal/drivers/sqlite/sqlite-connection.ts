@@ -1,0 +1,151 @@
+import type { Database, Statement } from "better-sqlite3"
+import type { DataSource, QueryRunner } from "typeorm"
+import { ConnectionError } from "../../../errors"
+import { AsyncLock } from "../../async-lock"
+import { describeTarget } from "../../describe-target"
+import type { Connection, OpenOptions } from "../connection"
+import { logQuery } from "../log-query"
+import { markTransaction } from "../query-runner-flags"
+
+// One connection per data source (TypeORM shares one query runner), so sessions take turns
+// through a FIFO lock held from BEGIN to COMMIT/ROLLBACK. Statements are prepared once.
+
+const STATEMENT_CACHE_SIZE = 500
+
+interface SqliteState {
+  readonly lock: AsyncLock
+  readonly statements: Map<string, Statement>
+  readonly rawStatements: Map<string, Statement>
+}
+
+const sqliteStates = new WeakMap<DataSource, SqliteState>()
+
+function sqliteState(dataSource: DataSource): SqliteState {
+  let state = sqliteStates.get(dataSource)
+  if (!state) {
+    state = { lock: new AsyncLock(), statements: new Map(), rawStatements: new Map() }
+    sqliteStates.set(dataSource, state)
+  }
+  return state
+}
+
+function databaseOf(dataSource: DataSource): Database {
+  return (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection
+}
+
+/**
+ * Runs `work` holding the SQLite connection of this data source, as a session does: no session
+ * of this process runs in between (migrations use this).
+ */
+export async function withSqliteConnection<T>(
+  dataSource: DataSource,
+  timeoutMs: number,
+  work: (db: Database, queryRunner: QueryRunner) => Promise<T>,
+): Promise<T> {
+  const unlock = await sqliteState(dataSource).lock.acquire(
+    timeoutMs,
+    () =>
+      new ConnectionError(
+        `Waited ${timeoutMs} ms for the sessions on ${describeTarget(dataSource.options)} to finish.`,
+      ),
+  )
+  const db = databaseOf(dataSource)
+  const queryRunner = dataSource.createQueryRunner()
+  try {
+    return await work(db, queryRunner)
+  } finally {
+    markTransaction(queryRunner, false)
+    unlock()
+  }
+}
+
+function prepare(
+  db: Database,
+  cache: Map<string, Statement>,
+  sql: string,
+  raw: boolean,
+): Statement {
+  let statement = cache.get(sql)
+  if (statement) return statement
+  statement = db.prepare(sql)
+  if (raw) statement.raw(true)
+  if (cache.size >= STATEMENT_CACHE_SIZE) {
+    const oldest = cache.keys().next().value
+    if (oldest !== undefined) cache.delete(oldest)
+  }
+  cache.set(sql, statement)
+  return statement
+}
+
+export async function openSqliteConnection(
+  dataSource: DataSource,
+  options: OpenOptions,
+): Promise<Connection> {
+  const state = sqliteState(dataSource)
+  const unlock = await state.lock.acquire(
+    options.lockTimeoutMs,
+    () =>
+      new ConnectionError(
+        `Waited ${options.lockTimeoutMs} ms for other sessions on ${describeTarget(dataSource.options)}; close or commit every session you open, and do not open a second session inside a first one on SQLite.`,
+      ),
+  )
+  const db = databaseOf(dataSource)
+  const queryRunner = dataSource.createQueryRunner()
+  let open = false
+  let released = false
+  const end = (sql: "COMMIT" | "ROLLBACK"): void => {
+    if (!open) return
+    logQuery(dataSource, sql, [])
+    // A failed statement can make SQLite roll back on its own; then there is nothing to end.
+    if (db.inTransaction) prepare(db, state.statements, sql, false).run()
+    open = false
+    markTransaction(queryRunner, false)
+  }
+  return {
+    queryRunner,
+    get inTransaction() {
+      return open
+    },
+    begin() {
+      if (open) return Promise.resolve()
+      logQuery(dataSource, "BEGIN IMMEDIATE", [])
+      // IMMEDIATE takes the write lock now: a second process waits (busy timeout) here instead
+      // of failing later when a read transaction would have to become a write transaction.
+      prepare(db, state.statements, "BEGIN IMMEDIATE", false).run()
+      open = true
+      markTransaction(queryRunner, true)
+      return Promise.resolve()
+    },
+    run(sql, params) {
+      logQuery(dataSource, sql, params)
+      return Promise.resolve(prepare(db, state.statements, sql, false).run(...params).changes)
+    },
+    rows(sql, params) {
+      logQuery(dataSource, sql, params)
+      return Promise.resolve(
+        prepare(db, state.rawStatements, sql, true).all(...params) as unknown[][],
+      )
+    },
+    commit() {
+      end("COMMIT")
+      return Promise.resolve()
+    },
+    rollback() {
+      end("ROLLBACK")
+      return Promise.resolve()
+    },
+    release() {
+      if (released) return Promise.resolve()
+      released = true
+      try {
+        end("ROLLBACK")
+      } finally {
+        // Also when ROLLBACK threw: the lock must pass to the next session.
+        open = false
+        markTransaction(queryRunner, false)
+        unlock()
+      }
+      return Promise.resolve()
+    },
+  }
+}

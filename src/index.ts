@@ -1,4 +1,6 @@
 import "reflect-metadata"
+// Gives `Message` its `toObj()`: the messages layer supplies it, the entity does not import messages.
+import "./messages/message-to-obj"
 
 export {
   ConcreteDbError,

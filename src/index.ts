@@ -55,6 +55,7 @@ export {
   type DataSourceExtra,
 } from "./create-data-source"
 export { migrate, type MigrateOptions } from "./migrate"
+export { portableColumnType, type PortableKind, type PortableColumnType } from "./migration-helpers"
 export { ConcreteNamingStrategy } from "./naming-strategy"
 
 // --- DTOs and services ---

@@ -31,7 +31,15 @@ cat > tsconfig.json <<JSON
 JSON
 cat > consumer.ts <<'TS'
 import { Column, Entity } from "typeorm"
-import { MetadataEntity, User, dataSourceOptionsFromEnv, type Env } from "concrete-db"
+import {
+  Message,
+  MetadataEntity,
+  TextMessage,
+  User,
+  dataSourceOptionsFromEnv,
+  type ConcreteMessage,
+  type Env,
+} from "concrete-db"
 
 @Entity()
 export class Note extends MetadataEntity {
@@ -44,6 +52,10 @@ const options = dataSourceOptionsFromEnv(env)
 const user: User = Object.assign(new User(), { email: "ada@example.com" })
 const note = Object.assign(new Note(), { title: "hello" })
 export const summary: string = `${options.type} ${user.id} ${note.id}`
+// toObj() is declared by the messages layer (a module augmentation the package root loads).
+const row = Object.assign(new Message(), { type: "textmessage", content: '{"text":"hi"}' })
+const decoded: ConcreteMessage = row.toObj()
+export const text: string | null = decoded instanceof TextMessage ? decoded.text : null
 TS
 "$root/node_modules/.bin/tsc" -p tsconfig.json --skipLibCheck
 # Importing with a broken environment must not throw (errors come when a data source is built).
@@ -52,6 +64,8 @@ DB_DRIVER=nonsense DB_PORT=abc node -e '
   if (typeof db.createDataSource !== "function") throw new Error("createDataSource is missing")
   const user = new db.User()
   if (!db.isUuid(user.id)) throw new Error("ids are not assigned")
+  const row = Object.assign(new db.Message(), { type: "textmessage", content: "{\"text\":\"hi\"}" })
+  if (!(row.toObj() instanceof db.TextMessage)) throw new Error("Message.toObj() does not decode")
   try { db.createDataSource(); throw new Error("expected a ConfigurationError") }
   catch (e) { if (!(e instanceof db.ConfigurationError)) throw e }
   console.log("packed package installs, imports and typechecks:", Object.keys(db).length, "exports")

@@ -8,7 +8,7 @@ import {
   type TableColumnOptions,
 } from "typeorm"
 import { DriverUtils } from "typeorm/driver/DriverUtils"
-import { portableColumnType } from "../src/internal/portable-types"
+import { portableColumnType } from "../src/migration-helpers"
 
 const SENDER_CHECK = "(user_id IS NULL) <> (operator_id IS NULL)"
 

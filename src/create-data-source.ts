@@ -5,8 +5,8 @@ import { dataSourceOptionsFromEnv, loadEnv, type Env } from "./data-source-optio
 import { ENTITIES } from "./entities"
 import { adaptPortableColumns } from "./internal/portable-types"
 import { translateError } from "./internal/errors/translate-error"
-import { TimestampSubscriber } from "./internal/timestamp-subscriber"
 import { inSqliteMigration, migrate } from "./migrate"
+import { TimestampSubscriber } from "./mixins/timestamp-subscriber"
 import { ConcreteNamingStrategy } from "./naming-strategy"
 
 type EntityList = NonNullable<DataSourceOptions["entities"]>

@@ -1,4 +1,6 @@
 import "reflect-metadata"
+// Gives `Message` its `toObj()`: the messages layer supplies it, the entity does not import messages.
+import "./messages/message-to-obj"
 
 export {
   ConcreteDbError,
@@ -55,6 +57,7 @@ export {
   type DataSourceExtra,
 } from "./create-data-source"
 export { migrate, type MigrateOptions } from "./migrate"
+export { portableColumnType, type PortableKind, type PortableColumnType } from "./migration-helpers"
 export { ConcreteNamingStrategy } from "./naming-strategy"
 
 // --- DTOs and services ---

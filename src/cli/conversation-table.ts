@@ -1,4 +1,5 @@
 import type { ConcreteMessage } from "../messages/concrete-message"
+import "../messages/message-to-obj"
 import { PlannedComponents } from "../messages/planned-components"
 import { ProjectDirectory } from "../messages/project-directory"
 import { ProjectFile } from "../messages/project-file"

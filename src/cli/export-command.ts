@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs"
 import { resolve } from "node:path"
+import "../messages/message-to-obj"
 import { ProjectDirectory } from "../messages/project-directory"
 import { getCompletedProject } from "../services/messages.service"
 import { withSession } from "../with-session"

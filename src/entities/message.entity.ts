@@ -1,8 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm"
 import { CheckHint } from "../decorators/check-hint.decorator"
 import { LongTextColumn } from "../decorators/long-text-column.decorator"
-import type { ConcreteMessage } from "../messages/concrete-message"
-import { decodeMessage } from "../messages/decode-message"
 import { MetadataEntity } from "../mixins/metadata-entity"
 import { Operator } from "./operator.entity"
 import { Project } from "./project.entity"
@@ -73,18 +71,5 @@ export class Message extends MetadataEntity {
   @JoinColumn({ name: "operator_id" })
   operator?: Operator | null
 
-  /**
-   * This row's content as an instance of its registered message class (looked up by `type`, any
-   * case), nested message classes restored. `messageFromObj()` goes the other way.
-   *
-   * @throws MessageDecodeError naming this message's id and type when the type is not registered,
-   * the content is not JSON, or the JSON does not fit the class.
-   *
-   * @example
-   * const answer = row.toObj()
-   * if (answer instanceof ProjectDirectory) console.log(answer.files.map((f) => f.fileName))
-   */
-  toObj(): ConcreteMessage {
-    return decodeMessage(this)
-  }
+  // toObj() is added by ../messages/message-to-obj.ts: messages sit above entities.
 }

@@ -4,7 +4,7 @@ import {
   type InsertEvent,
   type UpdateEvent,
 } from "typeorm"
-import { MetadataEntity } from "../mixins/metadata-entity"
+import { MetadataEntity } from "./metadata-entity"
 
 // The Session stamps rows itself. This keeps plain TypeORM (`manager.save`, repositories) filling
 // `createdAt`/`updatedAt` the same way for anyone who uses the entities without a Session.

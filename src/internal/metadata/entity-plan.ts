@@ -2,7 +2,7 @@ import type { DataSource, EntityMetadata } from "typeorm"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import { uuidv7 } from "../../uuid"
 import type { Dialect } from "../drivers/dialect"
-import { planColumn, readColumn, type ColumnPlan } from "./column-plan"
+import { planColumn, readColumn, writeColumn, type ColumnPlan } from "./column-plan"
 import { escapeTablePath, planLink, type LinkPlan } from "./link-plan"
 
 /** A class, as entity metadata names its target. */
@@ -39,10 +39,10 @@ export class EntityPlan {
     private readonly dataSource: DataSource,
   ) {
     this.table = escapeTablePath(metadata.tablePath, dialect)
-    const embedded = metadata.columns.find((column) => column.embeddedMetadata)
+    const embedded = metadata.relations.find((relation) => relation.embeddedMetadata)
     if (embedded) {
       throw new TypeError(
-        `${metadata.name}.${embedded.propertyPath}: embedded columns are not supported by the session; use session.manager for this entity`,
+        `${metadata.name}.${embedded.propertyPath}: relations inside embedded objects are not supported by the session; use session.manager for this entity`,
       )
     }
     this.columns = metadata.columns
@@ -144,6 +144,8 @@ export class EntityPlan {
     for (const column of this.columns) {
       if (column.property !== undefined) {
         entity[column.property] = column.fromDatabase(row[column.index])
+      } else if (column.embedded) {
+        writeColumn(entity, column, column.fromDatabase(row[column.index]))
       }
     }
   }

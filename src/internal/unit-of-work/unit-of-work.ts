@@ -21,6 +21,7 @@ import {
   type LinkState,
 } from "./entity-state"
 import { IdentityMap } from "./identity-map"
+import { revertToSnapshot } from "./revert"
 import { UndoLog } from "./undo-log"
 import type { ChangeSet, LinkChange, Work } from "./work"
 
@@ -336,27 +337,7 @@ export class UnitOfWork implements RowAdopter {
   /** Puts a tracked entity's columns back to what the database holds (as far as known). */
   revert(entity: object): void {
     const snapshot = snapshotOf(entity)
-    if (snapshot === undefined) return
-    const plan = this.planFor(entity)
-    const record = entity as Record<string, unknown>
-    for (const column of plan.columns) {
-      if (column.property === undefined) continue
-      const value = snapshot[column.index]
-      if (!column.unchanged(record[column.property], value)) {
-        record[column.property] = column.restore(value)
-        if (column.relation) record[column.relation.propertyName] = undefined
-      }
-    }
-    const known = linksOf(entity)
-    for (const link of plan.links) {
-      const related = record[link.relation.propertyName]
-      if (!Array.isArray(related)) continue
-      const before = known?.get(link.relation)
-      const current = plan.linkedIds(link, related)
-      if (!before || before.size !== current.size || [...current].some((id) => !before.has(id))) {
-        record[link.relation.propertyName] = undefined
-      }
-    }
+    if (snapshot !== undefined) revertToSnapshot(this.planFor(entity), entity, snapshot)
   }
 
   /** Forgets every object (the session is closing). What is known of rows stays for others. */

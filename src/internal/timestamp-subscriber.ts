@@ -5,6 +5,7 @@ import {
   type UpdateEvent,
 } from "typeorm"
 import { MetadataEntity } from "../mixins/metadata-entity"
+import { registerSessionDoneSubscriber } from "./metadata/entity-events"
 
 // The Session stamps rows itself. This keeps plain TypeORM (`manager.save`, repositories) filling
 // `createdAt`/`updatedAt` the same way for anyone who uses the entities without a Session.
@@ -22,3 +23,6 @@ export class TimestampSubscriber implements EntitySubscriberInterface<MetadataEn
     if (entity instanceof MetadataEntity) entity.updatedAt = new Date()
   }
 }
+
+// The Session does this work itself: this subscriber alone never makes it broadcast events.
+registerSessionDoneSubscriber(TimestampSubscriber)

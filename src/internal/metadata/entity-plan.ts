@@ -3,6 +3,7 @@ import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import { uuidv7 } from "../../uuid"
 import type { Dialect } from "../drivers/dialect"
 import { planColumn, readColumn, writeColumn, type ColumnPlan } from "./column-plan"
+import { entityEventsOf, type EntityEvents } from "./entity-events"
 import { escapeTablePath, planLink, type LinkPlan } from "./link-plan"
 
 /** A class, as entity metadata names its target. */
@@ -31,7 +32,15 @@ export class EntityPlan {
   readonly defaulted: readonly ColumnPlan[]
   /** Columns whose unset property gets a value on insert (see `ColumnPlan.fill`). */
   readonly filled: readonly ColumnPlan[]
+  /**
+   * The lifecycle events something (an entity listener, a subscriber) listens to; undefined when
+   * nothing does, and then the session broadcasts nothing for this entity.
+   */
+  readonly events: EntityEvents | undefined
+  /** Whether entities read need an `afterLoad` broadcast (checked per row: a plain field). */
+  readonly afterLoad: boolean
   private readonly subsets = new Map<string, readonly ColumnPlan[]>()
+  private shallow: EntityMetadata | undefined
 
   constructor(
     readonly metadata: EntityMetadata,
@@ -62,6 +71,20 @@ export class EntityPlan {
     this.filled = this.columns.filter(
       (column) => column.fill !== undefined && column.property !== undefined && !column.stamp,
     )
+    this.events = entityEventsOf(metadata, dataSource)
+    this.afterLoad = this.events?.afterLoad ?? false
+  }
+
+  /**
+   * The metadata to broadcast `afterLoad` with: the entity's own, without relations, so that
+   * TypeORM's broadcaster does not walk into related objects (the session broadcasts each entity
+   * it hydrates itself, and not the tracked ones a relation points at).
+   */
+  get loadMetadata(): EntityMetadata {
+    this.shallow ??= Object.create(this.metadata, {
+      relations: { value: [] },
+    }) as EntityMetadata
+    return this.shallow
   }
 
   /** The plan of another entity of the same data source. */

@@ -8,14 +8,17 @@ import type {
 } from "typeorm"
 import { getDataSource } from "./create-data-source"
 import { type ConcreteDbError, NotFoundError, SessionStateError } from "./errors"
+import { assertEntityObject } from "./internal/assert-entity-object"
 import type { Connection } from "./internal/drivers/connection"
 import { StatementFailure } from "./internal/errors/statement-failure"
 import { managerProxy } from "./internal/manager-proxy"
 import { OperationQueue } from "./internal/operation-queue"
 import { canMatch, findEntities, findRowById } from "./internal/read/find-entities"
 import { SessionConnection } from "./internal/session-connection"
+import { flushWithEvents, type FlushControl } from "./internal/unit-of-work/flush-with-events"
+import { afterRead } from "./internal/unit-of-work/lifecycle-events"
 import { UnitOfWork } from "./internal/unit-of-work/unit-of-work"
-import { isEmptyWork, type Work } from "./internal/unit-of-work/work"
+import { isEmptyWork } from "./internal/unit-of-work/work"
 
 /** Options of a `Session`. */
 export interface SessionOptions {
@@ -190,7 +193,7 @@ export class Session implements AsyncDisposable {
       const row = await this.read(plan.metadata.tableName, (connection) =>
         findRowById(connection, plan, [plan.primary[0]!.toDatabase(id)]),
       )
-      return row ? (this.unitOfWork.adoptRow(plan, row) as T) : null
+      return row ? (this.loaded(this.unitOfWork.adoptRow(plan, row)) as T) : null
     })
   }
 
@@ -210,7 +213,7 @@ export class Session implements AsyncDisposable {
       const found = await this.read(metadata.tableName, (connection) =>
         findEntities(connection, this.unitOfWork, plan, target, options as FindManyOptions),
       )
-      return found as T[]
+      return this.loaded(found as T[])
     })
   }
 
@@ -249,7 +252,7 @@ export class Session implements AsyncDisposable {
         )
       }
       this.unitOfWork.refreshFromRow(plan, entity, row)
-      return entity
+      return this.loaded(entity)
     })
   }
 
@@ -336,13 +339,9 @@ export class Session implements AsyncDisposable {
     this.assertUsable()
     if (!this.unitOfWork.hasWork) return
     await this.resolve()
-    let work: Work
-    try {
-      work = this.unitOfWork.computeWork(new Date())
-    } catch (error) {
-      if (error instanceof TypeError) throw new SessionStateError(error.message, { cause: error })
-      throw error
-    }
+    const inserts = this.unitOfWork.stageInserts()
+    if (this.unitOfWork.listening) return flushWithEvents(this.unitOfWork, inserts, this.control())
+    const work = this.unitOfWork.completeWork(inserts, new Date())
     if (isEmptyWork(work)) return
     const connection = await this.beginNow()
     try {
@@ -367,6 +366,15 @@ export class Session implements AsyncDisposable {
     }
   }
 
+  // What a read returns, once `afterLoad` listeners ran for the entities it hydrated (if any).
+  private loaded<T>(value: T): T | Promise<T> {
+    return afterRead(this.unitOfWork, this.db.current!.queryRunner, value)
+  }
+
+  private control(): FlushControl {
+    return { begin: () => this.beginNow(), fail: (error) => this.fail(error) }
+  }
+
   // The transaction cannot go on: roll it back on the database, undo what it wrote in memory,
   // and refuse further work until rollback() (so the caller notices).
   private async fail(error: unknown): Promise<ConcreteDbError> {
@@ -387,13 +395,5 @@ export class Session implements AsyncDisposable {
       this.state = "idle"
       this.failure = undefined
     }
-  }
-}
-
-function assertEntityObject(entity: unknown, action: string): void {
-  if (entity === null || typeof entity !== "object" || Array.isArray(entity)) {
-    throw new TypeError(
-      `Session.${action} takes an entity object, not ${Array.isArray(entity) ? "an array" : String(entity)}`,
-    )
   }
 }

@@ -4,6 +4,7 @@ import {
   type InsertEvent,
   type UpdateEvent,
 } from "typeorm"
+import { registerSessionDoneSubscriber } from "../internal/metadata/entity-events"
 import { MetadataEntity } from "./metadata-entity"
 
 // The Session stamps rows itself. This keeps plain TypeORM (`manager.save`, repositories) filling
@@ -22,3 +23,6 @@ export class TimestampSubscriber implements EntitySubscriberInterface<MetadataEn
     if (entity instanceof MetadataEntity) entity.updatedAt = new Date()
   }
 }
+
+// The Session does this work itself: this subscriber alone never makes it broadcast events.
+registerSessionDoneSubscriber(TimestampSubscriber)

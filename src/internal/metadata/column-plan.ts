@@ -9,8 +9,13 @@ import { stampOf, type Stamp } from "./stamped-columns"
 export interface ColumnPlan {
   readonly index: number
   readonly column: ColumnMetadata
-  /** The entity property holding the value; undefined for a join column with no property. */
+  /**
+   * The entity property holding the value; undefined for a join column with no property and for
+   * a column of an embedded object (`embedded`), whose value is read and written by path.
+   */
   readonly property: string | undefined
+  /** A column of an embedded object (`@Column(() => Address) address`): `address.city`, say. */
+  readonly embedded: boolean
   /** The escaped column name. */
   readonly sqlName: string
   /** The owning relation (many-to-one, one-to-one owner) whose join column this is. */
@@ -65,7 +70,17 @@ export function readColumn(entity: object, column: ColumnPlan): unknown {
     }
     if (related === null && column.property === undefined) return null
   }
-  return column.property === undefined ? undefined : record[column.property]
+  if (column.property !== undefined) return record[column.property]
+  return column.embedded ? column.column.getEntityValue(entity) : undefined
+}
+
+/**
+ * Sets a column's value on an entity: its property, or, for a column of an embedded object, the
+ * property of that object (created, as TypeORM creates it, when the entity has none yet).
+ */
+export function writeColumn(entity: object, column: ColumnPlan, value: unknown): void {
+  if (column.property !== undefined) (entity as Record<string, unknown>)[column.property] = value
+  else if (column.embedded) column.column.setEntityValue(entity, value)
 }
 
 const PLAIN_TYPES = new Set<unknown>([
@@ -118,7 +133,7 @@ function conversions(
   dataSource: DataSource,
 ): Conversions {
   const driver = dataSource.driver
-  const simple = !column.transformer && !column.isArray && !column.embeddedMetadata
+  const simple = !column.transformer && !column.isArray && !column.embeddedMetadata?.isArray
   if (simple && column.type === "uuid") {
     // PostgreSQL and MariaDB compare uuids regardless of case; SQLite stores text, so the
     // session writes and looks them up in lower case everywhere.
@@ -214,7 +229,8 @@ export function planColumn(
   return {
     index,
     column,
-    property: column.isVirtual ? undefined : column.propertyName,
+    property: column.isVirtual || column.embeddedMetadata ? undefined : column.propertyName,
+    embedded: column.embeddedMetadata !== undefined,
     sqlName: dialect.escape(column.databaseName),
     relation,
     referencedProperty: relation ? column.referencedColumn?.propertyName : undefined,

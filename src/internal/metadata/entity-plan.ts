@@ -2,7 +2,8 @@ import type { DataSource, EntityMetadata } from "typeorm"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import { uuidv7 } from "../../uuid"
 import type { Dialect } from "../drivers/dialect"
-import { planColumn, readColumn, type ColumnPlan } from "./column-plan"
+import { planColumn, readColumn, writeColumn, type ColumnPlan } from "./column-plan"
+import { entityEventsOf, type EntityEvents } from "./entity-events"
 import { escapeTablePath, planLink, type LinkPlan } from "./link-plan"
 
 /** A class, as entity metadata names its target. */
@@ -31,7 +32,15 @@ export class EntityPlan {
   readonly defaulted: readonly ColumnPlan[]
   /** Columns whose unset property gets a value on insert (see `ColumnPlan.fill`). */
   readonly filled: readonly ColumnPlan[]
+  /**
+   * The lifecycle events something (an entity listener, a subscriber) listens to; undefined when
+   * nothing does, and then the session broadcasts nothing for this entity.
+   */
+  readonly events: EntityEvents | undefined
+  /** Whether entities read need an `afterLoad` broadcast (checked per row: a plain field). */
+  readonly afterLoad: boolean
   private readonly subsets = new Map<string, readonly ColumnPlan[]>()
+  private shallow: EntityMetadata | undefined
 
   constructor(
     readonly metadata: EntityMetadata,
@@ -39,10 +48,10 @@ export class EntityPlan {
     private readonly dataSource: DataSource,
   ) {
     this.table = escapeTablePath(metadata.tablePath, dialect)
-    const embedded = metadata.columns.find((column) => column.embeddedMetadata)
+    const embedded = metadata.relations.find((relation) => relation.embeddedMetadata)
     if (embedded) {
       throw new TypeError(
-        `${metadata.name}.${embedded.propertyPath}: embedded columns are not supported by the session; use session.manager for this entity`,
+        `${metadata.name}.${embedded.propertyPath}: relations inside embedded objects are not supported by the session; use session.manager for this entity`,
       )
     }
     this.columns = metadata.columns
@@ -62,6 +71,20 @@ export class EntityPlan {
     this.filled = this.columns.filter(
       (column) => column.fill !== undefined && column.property !== undefined && !column.stamp,
     )
+    this.events = entityEventsOf(metadata, dataSource)
+    this.afterLoad = this.events?.afterLoad ?? false
+  }
+
+  /**
+   * The metadata to broadcast `afterLoad` with: the entity's own, without relations, so that
+   * TypeORM's broadcaster does not walk into related objects (the session broadcasts each entity
+   * it hydrates itself, and not the tracked ones a relation points at).
+   */
+  get loadMetadata(): EntityMetadata {
+    this.shallow ??= Object.create(this.metadata, {
+      relations: { value: [] },
+    }) as EntityMetadata
+    return this.shallow
   }
 
   /** The plan of another entity of the same data source. */
@@ -144,6 +167,8 @@ export class EntityPlan {
     for (const column of this.columns) {
       if (column.property !== undefined) {
         entity[column.property] = column.fromDatabase(row[column.index])
+      } else if (column.embedded) {
+        writeColumn(entity, column, column.fromDatabase(row[column.index]))
       }
     }
   }

@@ -46,11 +46,13 @@ async function insertBatch(
 ): Promise<void> {
   if (plan.needsDatabaseIds) {
     // Database-generated ids come back through TypeORM's insert; the snapshot follows later.
+    // Lifecycle events are the session's (lifecycle-events.ts), sent once for every insert.
     await connection.queryRunner.manager
       .createQueryBuilder()
       .insert()
       .into(plan.metadata.target)
       .values(entities)
+      .callListeners(false)
       .execute()
     return
   }

@@ -1,4 +1,5 @@
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
+import type { EntityPlan } from "../metadata/entity-plan"
 
 /** What the database holds of an entity's row: every column by plan index, as stored. */
 export type Snapshot = unknown[]
@@ -43,6 +44,16 @@ export function linksOf(entity: object): LinkState | undefined {
 
 export function setLinks(entity: object, links: LinkState): void {
   linkStates.set(entity, links)
+}
+
+/** The links of each loaded many-to-many array of an entity just read (what the database holds). */
+export function loadedLinks(plan: EntityPlan, entity: object): LinkState {
+  const links: LinkState = new Map()
+  for (const link of plan.links) {
+    const related = (entity as Record<string, unknown>)[link.relation.propertyName]
+    links.set(link.relation, Array.isArray(related) ? plan.linkedIds(link, related) : undefined)
+  }
+  return links
 }
 
 export function forgetLinks(entity: object): void {

@@ -5,12 +5,14 @@ import type { Connection } from "../drivers/connection"
 import type { Dialect } from "../drivers/dialect"
 import { planOf, type Constructor, type EntityPlan } from "../metadata/entity-plan"
 import type { RowAdopter } from "../read/row-adopter"
+import { asStateError } from "./as-state-error"
 import { cascade } from "./cascade"
 import { computeChangeSet, computeLinkChanges, prepareInsert } from "./change-set-computer"
 import { persistWork } from "./change-set-persister"
 import { orderDeletes, orderInserts } from "./commit-order"
 import {
   forgetRow,
+  loadedLinks,
   isPersisted,
   linksOf,
   setLinks,
@@ -21,8 +23,9 @@ import {
   type LinkState,
 } from "./entity-state"
 import { IdentityMap } from "./identity-map"
+import { revertToSnapshot } from "./revert"
 import { UndoLog } from "./undo-log"
-import type { ChangeSet, LinkChange, Work } from "./work"
+import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
 
 /**
  * The bookkeeping of one session: which objects are new, tracked or deleted; what a flush must
@@ -42,6 +45,11 @@ export class UnitOfWork implements RowAdopter {
   private dialect: Dialect | undefined
   /** Persisted objects added before the session knew its data source. */
   private readonly toAttach = new Set<object>()
+  /** Whether an entity of this session has listeners or subscribers (see `EntityPlan.events`). */
+  private listened = false
+  /** Entities hydrated by a read that still need their `afterLoad` broadcast. */
+  private hydrated: object[] | undefined
+  readonly planOfEntity = (entity: object): EntityPlan => this.planFor(entity)
 
   bind(dataSource: DataSource, dialect: Dialect): void {
     this.dataSource = dataSource
@@ -69,8 +77,21 @@ export class UnitOfWork implements RowAdopter {
       const dataSource = this.dataSource!
       plan = planOf(dataSource.getMetadata(target as Constructor), this.dialect!, dataSource)
       this.plans.set(target, plan)
+      if (plan.events) this.listened = true
     }
     return plan
+  }
+
+  /** Whether flushes broadcast lifecycle events: an entity with listeners was seen. */
+  get listening(): boolean {
+    return this.listened
+  }
+
+  /** The entities hydrated since the last call that need `afterLoad`, if there are any. */
+  takeHydrated(): object[] | undefined {
+    const hydrated = this.hydrated
+    this.hydrated = undefined
+    return hydrated
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -128,6 +149,7 @@ export class UnitOfWork implements RowAdopter {
     setSnapshot(entity, row as unknown[])
     if (plan.links.length > 0) setLinks(entity, loadedLinks(plan, entity))
     this.identities.set(plan.metadata, identity, entity)
+    if (plan.afterLoad) (this.hydrated ??= []).push(entity)
     return entity
   }
 
@@ -146,6 +168,7 @@ export class UnitOfWork implements RowAdopter {
     setSnapshot(entity, row as unknown[])
     const identity = plan.identity(entity)
     if (identity !== undefined) this.identities.set(plan.metadata, identity, entity)
+    if (plan.afterLoad) (this.hydrated ??= []).push(entity)
   }
 
   /**
@@ -189,8 +212,19 @@ export class UnitOfWork implements RowAdopter {
   // ---------------------------------------------------------------------------------------------
   // Flushing
 
-  /** Everything a flush has to write (after cascading), without writing it. */
-  computeWork(now: Date): Work {
+  /**
+   * A flush's first step: what `add` reaches is staged too; the new objects in the order their
+   * rows go in. A TypeError (an entity the session cannot write) becomes a SessionStateError.
+   */
+  stageInserts(): EntityBatch[] {
+    try {
+      return this.stage()
+    } catch (error) {
+      throw asStateError(error)
+    }
+  }
+
+  private stage(): EntityBatch[] {
     cascade([...this.newObjects, ...this.identities.values()], {
       planFor: (entity) => this.planFor(entity),
       isStaged: (entity) =>
@@ -203,9 +237,19 @@ export class UnitOfWork implements RowAdopter {
       },
       add: (entity) => this.add(entity),
     })
-    const metadatas = this.dataSource!.entityMetadatas
-    const planFor = (entity: object): EntityPlan => this.planFor(entity)
-    const inserts = orderInserts(this.newObjects, planFor, metadatas)
+    return orderInserts(this.newObjects, this.planOfEntity, this.dataSource!.entityMetadatas)
+  }
+
+  /** The rest of a flush's work once the new objects are staged: their rows, changes, deletes. */
+  completeWork(inserts: EntityBatch[], now: Date): Work {
+    try {
+      return this.complete(inserts, now)
+    } catch (error) {
+      throw asStateError(error)
+    }
+  }
+
+  private complete(inserts: EntityBatch[], now: Date): Work {
     for (const { plan, entities } of inserts) {
       for (const entity of entities) prepareInsert(plan, entity, now)
     }
@@ -222,7 +266,11 @@ export class UnitOfWork implements RowAdopter {
       if (plan.links.length === 0) continue
       for (const entity of entities) computeLinkChanges(plan, entity, links)
     }
-    const deletes = orderDeletes([...this.deleted].filter(isPersisted), planFor, metadatas)
+    const deletes = orderDeletes(
+      [...this.deleted].filter(isPersisted),
+      this.planOfEntity,
+      this.dataSource!.entityMetadatas,
+    )
     return { inserts, updates, links, deletes }
   }
 
@@ -336,45 +384,16 @@ export class UnitOfWork implements RowAdopter {
   /** Puts a tracked entity's columns back to what the database holds (as far as known). */
   revert(entity: object): void {
     const snapshot = snapshotOf(entity)
-    if (snapshot === undefined) return
-    const plan = this.planFor(entity)
-    const record = entity as Record<string, unknown>
-    for (const column of plan.columns) {
-      if (column.property === undefined) continue
-      const value = snapshot[column.index]
-      if (!column.unchanged(record[column.property], value)) {
-        record[column.property] = column.restore(value)
-        if (column.relation) record[column.relation.propertyName] = undefined
-      }
-    }
-    const known = linksOf(entity)
-    for (const link of plan.links) {
-      const related = record[link.relation.propertyName]
-      if (!Array.isArray(related)) continue
-      const before = known?.get(link.relation)
-      const current = plan.linkedIds(link, related)
-      if (!before || before.size !== current.size || [...current].some((id) => !before.has(id))) {
-        record[link.relation.propertyName] = undefined
-      }
-    }
+    if (snapshot !== undefined) revertToSnapshot(this.planFor(entity), entity, snapshot)
   }
 
   /** Forgets every object (the session is closing). What is known of rows stays for others. */
   clear(): void {
+    this.hydrated = undefined
     this.toAttach.clear()
     this.newObjects.clear()
     this.deleted.clear()
     this.identities.clear()
     this.undoLog.clear()
   }
-}
-
-// The links of each loaded many-to-many array of an entity just read.
-function loadedLinks(plan: EntityPlan, entity: object): LinkState {
-  const links: LinkState = new Map()
-  for (const link of plan.links) {
-    const related = (entity as Record<string, unknown>)[link.relation.propertyName]
-    links.set(link.relation, Array.isArray(related) ? plan.linkedIds(link, related) : undefined)
-  }
-  return links
 }

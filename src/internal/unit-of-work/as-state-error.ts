@@ -1,0 +1,9 @@
+import { SessionStateError } from "../../errors"
+
+/**
+ * An error computing a flush's work as the session reports it: a TypeError (an entity the
+ * session cannot write, a relation it does not support) becomes a `SessionStateError`.
+ */
+export function asStateError(error: unknown): unknown {
+  return error instanceof TypeError ? new SessionStateError(error.message, { cause: error }) : error
+}

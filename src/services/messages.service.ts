@@ -66,10 +66,11 @@ export interface GetMessagesOptions extends Pagination {
 
 /**
  * A project's messages, oldest first by (createdAt, id), only those whose prompt is `prompt` when
- * it is given. `skip` defaults to 0, `limit` to 100 (capped at 1,000).
+ * it is given. `skip` defaults to 0, `limit` to 100 (at most 1,000).
  * Reads only (the session flushes staged work first); never commits.
  *
- * @throws ValidationError when `skip` or `limit` is negative or not a whole number.
+ * @throws ValidationError when `skip` or `limit` is negative or not a whole number, or `limit`
+ * is above 1,000.
  *
  * @example
  * const history = await getMessages(session, project.id, { prompt: "Build a landing page" })

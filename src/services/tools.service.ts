@@ -124,10 +124,11 @@ async function toolsOf(
 
 /**
  * The user's tools, oldest first by (createdAt, id); empty when the user does not exist. `skip`
- * defaults to 0, `limit` to 100 (capped at 1,000).
+ * defaults to 0, `limit` to 100 (at most 1,000).
  * Reads only (the session flushes staged work first); never commits.
  *
- * @throws ValidationError when `skip` or `limit` is negative or not a whole number.
+ * @throws ValidationError when `skip` or `limit` is negative or not a whole number, or `limit`
+ * is above 1,000.
  *
  * @example
  * const tools = await getUserTools(session, user.id, { limit: 20 })

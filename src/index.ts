@@ -129,6 +129,7 @@ export {
   assignToolToUser,
   assignToolToOrchestrator,
   assignToolToOperator,
+  getToolByName,
   getUserTools,
   getOrchestratorTools,
   getOperatorTools,

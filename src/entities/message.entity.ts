@@ -31,6 +31,7 @@ export const MESSAGE_SENDER_CHECK = "(user_id IS NULL) <> (operator_id IS NULL)"
  */
 @Entity("message")
 @Check("CHK_message_sender", MESSAGE_SENDER_CHECK)
+@Check("CHK_message_status", `status IN (${MESSAGE_STATUSES.map((v) => `'${v}'`).join(", ")})`)
 @Index(["projectId", "createdAt", "id"])
 export class Message extends MetadataEntity {
   @Column({ type: "varchar", length: 64 })

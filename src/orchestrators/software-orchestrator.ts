@@ -124,12 +124,11 @@ export class SoftwareOrchestrator {
     this.userEmail = options.userEmail ?? DEFAULT_USER_EMAIL
     this.orchestratorName = options.orchestratorName ?? DEFAULT_ORCHESTRATOR_NAME
     this.#dataSource = options.dataSource
-    // Its operators that save their direct messages without knowing their stored operator
-    // (its own, made above) find it as a run would: by email and names, created when missing.
-    for (const agent of [this.executive, this.developer]) {
-      if (this.saveMessages && agent.saveMessages && agent.operatorId === undefined) {
-        locateDirectMessagesWith(agent, () => this.recorder().directMessageTarget(agent))
-      }
+    // Its own operators (made above, saving when it saves, to its data source) find their
+    // stored operator as a run would: by email and names, created when missing.
+    if (this.saveMessages) {
+      if (!options.executive) this.locateDirectMessages(this.executive)
+      if (!options.developer) this.locateDirectMessages(this.developer)
     }
   }
 
@@ -184,6 +183,10 @@ export class SoftwareOrchestrator {
     })
     await pass(this.developer, directory, MessageStatus.Finished)
     return directory
+  }
+
+  private locateDirectMessages(agent: AgentOperator): void {
+    locateDirectMessagesWith(agent, () => this.recorder().directMessageTarget(agent))
   }
 
   private recorder(): ConversationRecorder {

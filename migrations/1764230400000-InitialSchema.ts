@@ -366,7 +366,7 @@ function foreignKey(
 // TypeORM creates no CHECK constraints on MySQL-family databases; MariaDB (10.2+) and MySQL
 // (8.0.16+) enforce them, so the check is added by hand. MySQL 8 refuses a CHECK on a column with
 // an ON DELETE action (error 3823); there the application-side validation is the only guard.
-async function addMysqlCheck(
+export async function addMysqlCheck(
   queryRunner: QueryRunner,
   table: string,
   name: string,

@@ -134,6 +134,7 @@ export {
   assignToolToUser,
   assignToolToOrchestrator,
   assignToolToOperator,
+  getToolByName,
   getUserTools,
   getOrchestratorTools,
   getOperatorTools,
@@ -237,3 +238,5 @@ export {
   type ConversationEntry,
 } from "./orchestrators/software-orchestrator"
 export { demoClient } from "./orchestrators/demo-client"
+// Installs Operator.prototype.toObj (the entity layer does not import the agents).
+export { operatorToObj, type OperatorToObjOptions } from "./orchestrators/operator-to-obj"

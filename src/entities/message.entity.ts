@@ -34,6 +34,8 @@ export const MESSAGE_SENDER_CHECK = "(user_id IS NULL) <> (operator_id IS NULL)"
   "CHK_message_sender",
   "a message has exactly one sender: set userId or operatorId, not both and not neither",
 )
+@Check("CHK_message_status", `status IN (${MESSAGE_STATUSES.map((v) => `'${v}'`).join(", ")})`)
+@CheckHint("CHK_message_status", `status is one of ${MESSAGE_STATUSES.join(", ")}`)
 @Index(["projectId", "createdAt", "id"])
 export class Message extends MetadataEntity {
   @Column({ type: "varchar", length: 64 })

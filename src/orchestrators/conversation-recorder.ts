@@ -1,10 +1,10 @@
 import { Raw, type DataSource } from "typeorm"
 import type { Message, MessageStatus } from "../entities/message.entity"
-import type { Operator } from "../entities/operator.entity"
-import type { Orchestrator } from "../entities/orchestrator.entity"
+import { Operator as OperatorRow } from "../entities/operator.entity"
+import { Orchestrator as OrchestratorRow } from "../entities/orchestrator.entity"
 import { Project } from "../entities/project.entity"
 import type { User } from "../entities/user.entity"
-import { UniqueViolationError } from "../errors"
+import { NotFoundError, UniqueViolationError } from "../errors"
 import type { ConcreteMessage } from "../messages/concrete-message"
 import { messageFromObj, type MessageSender } from "../messages/message-from-obj"
 import { createMessage } from "../services/messages.service"
@@ -29,11 +29,11 @@ export interface RecorderIdentity {
 /** The rows of one recorded run. */
 export interface RecordedRun {
   readonly user: User
-  readonly orchestrator: Orchestrator
+  readonly orchestrator: OrchestratorRow
   readonly project: Project
   readonly prompt: string
   /** The stored operator of each agent. */
-  readonly operators: ReadonlyMap<AgentOperator, Operator>
+  readonly operators: ReadonlyMap<AgentOperator, OperatorRow>
 }
 
 // Attempts at starting a run when a unique constraint says another process got there first
@@ -77,17 +77,33 @@ export class ConversationRecorder {
     status: MessageStatus,
     projectName?: string,
   ): Promise<{ run: RecordedRun; row: Message }> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await withTransaction(async (s) => {
-          const run = await this.begin(s, prompt, attempt, projectName)
-          const row = await store(s, run, userMessage, { userId: run.user.id }, status)
-          return { run, row }
-        }, this.dataSource())
-      } catch (error) {
-        if (!(error instanceof UniqueViolationError) || attempt + 1 >= START_ATTEMPTS) throw error
-      }
-    }
+    return this.retrying(async (s, attempt) => {
+      const run = await this.begin(s, prompt, attempt, projectName)
+      const row = await store(
+        s,
+        run.project.id,
+        run.prompt,
+        userMessage,
+        { userId: run.user.id },
+        status,
+      )
+      return { run, row }
+    })
+  }
+
+  /**
+   * Where `agent` (the executive or the developer) keeps its direct messages: its operator's
+   * direct-message project, the operator and the user; the user, orchestrator and operator are
+   * found or created as `start` does. One transaction, closed before it returns.
+   *
+   * @throws NotFoundError when the stored operator has no direct-message project.
+   */
+  directMessageTarget(agent: AgentOperator): Promise<DirectMessageTarget> {
+    return this.retrying(async (s) => {
+      const { user, orchestrator } = await this.owner(s)
+      const operator = await ensureOperator(s, agent, orchestrator.id)
+      return { ...(await directMessageProjectOf(s, operator.id)), userId: user.id }
+    })
   }
 
   /** Stores `message` from `sender` in the run's project: one transaction. */
@@ -99,19 +115,30 @@ export class ConversationRecorder {
   ): Promise<Message> {
     const operator = run.operators.get(sender)
     if (!operator) throw new Error(`${sender.name} is not an operator of this orchestrator`)
-    return withTransaction(
-      (s) => store(s, run, message, { operatorId: operator.id }, status),
-      this.dataSource(),
+    return recordMessage(
+      this.dataSource,
+      { projectId: run.project.id, prompt: run.prompt },
+      message,
+      { operatorId: operator.id },
+      status,
     )
   }
 
-  private async begin(
-    s: Session,
-    prompt: string,
-    attempt: number,
-    projectName: string | undefined,
-  ): Promise<RecordedRun> {
-    const { userEmail, orchestratorName, orchestratorType, executive, developer } = this.identity
+  // Runs `work` in a transaction, again when a unique constraint says another process created
+  // the same user, orchestrator, operator or project name first.
+  private async retrying<T>(work: (s: Session, attempt: number) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await withTransaction((s) => work(s, attempt), this.dataSource())
+      } catch (error) {
+        if (!(error instanceof UniqueViolationError) || attempt + 1 >= START_ATTEMPTS) throw error
+      }
+    }
+  }
+
+  // The user and the orchestrator, found by email and name or created.
+  private async owner(s: Session): Promise<{ user: User; orchestrator: OrchestratorRow }> {
+    const { userEmail, orchestratorName, orchestratorType } = this.identity
     const user = (await getUser(s, userEmail)) ?? (await createUser(s, { email: userEmail }))
     const orchestrator =
       (await getOrchestratorByName(s, orchestratorName, user.id)) ??
@@ -120,7 +147,18 @@ export class ConversationRecorder {
         name: orchestratorName,
         userId: user.id,
       }))
-    const operators = new Map<AgentOperator, Operator>()
+    return { user, orchestrator }
+  }
+
+  private async begin(
+    s: Session,
+    prompt: string,
+    attempt: number,
+    projectName: string | undefined,
+  ): Promise<RecordedRun> {
+    const { executive, developer } = this.identity
+    const { user, orchestrator } = await this.owner(s)
+    const operators = new Map<AgentOperator, OperatorRow>()
     for (const agent of [executive, developer]) {
       operators.set(agent, await ensureOperator(s, agent, orchestrator.id))
     }
@@ -141,7 +179,7 @@ async function ensureOperator(
   s: Session,
   agent: AgentOperator,
   orchestratorId: string,
-): Promise<Operator> {
+): Promise<OperatorRow> {
   const existing = await getOperatorByName(s, agent.name, orchestratorId)
   if (!existing) {
     return createOperator(s, {
@@ -183,17 +221,86 @@ async function nextRunName(
   return runProjectName(base, highest + 1 + Math.max(0, attempt - SKIP_AHEAD_AFTER))
 }
 
+/** Where an operator's direct messages are stored, and who asks it. */
+export interface DirectMessageTarget {
+  /** The operator's direct-message project. */
+  readonly projectId: string
+  /** The stored operator: the sender of the answers. */
+  readonly operatorId: string
+  /** The user owning the operator's orchestrator: the sender of the questions. */
+  readonly userId: string
+}
+
+/**
+ * The direct-message target of the stored operator `operatorId`: its direct-message project
+ * (`projectId` when given, else the project whose `directMessageOperatorId` it is) and the user
+ * owning its orchestrator. One transaction, closed before it returns.
+ *
+ * @throws NotFoundError when the operator, its orchestrator or its project does not exist.
+ */
+export function findDirectMessageTarget(
+  dataSource: DataSource | Promise<DataSource>,
+  operatorId: string,
+  projectId?: string,
+): Promise<DirectMessageTarget> {
+  return withTransaction(async (s) => {
+    const operator = await s.get(OperatorRow, operatorId.toLowerCase())
+    if (!operator) throw new NotFoundError(`Operator ${operatorId} does not exist.`)
+    const orchestrator = await s.get(OrchestratorRow, operator.orchestratorId)
+    if (!orchestrator) {
+      throw new NotFoundError(`Orchestrator ${operator.orchestratorId} does not exist.`)
+    }
+    const project =
+      projectId === undefined
+        ? await directMessageProjectOf(s, operator.id)
+        : { projectId: projectId.toLowerCase(), operatorId: operator.id }
+    return { ...project, userId: orchestrator.userId }
+  }, dataSource)
+}
+
+async function directMessageProjectOf(
+  s: Session,
+  operatorId: string,
+): Promise<{ projectId: string; operatorId: string }> {
+  const project = await s.findOne(Project, { where: { directMessageOperatorId: operatorId } })
+  if (!project) {
+    throw new NotFoundError(`Operator ${operatorId} has no direct-message project.`)
+  }
+  return { projectId: project.id, operatorId }
+}
+
+/**
+ * Stores `message` from `sender` in a project, answering `prompt`: one transaction of its own,
+ * committed before it returns (so none is open afterwards, while a model answers).
+ *
+ * @example
+ * await recordMessage(() => dataSource, { projectId, prompt }, answer, { operatorId }, "finished")
+ */
+export function recordMessage(
+  dataSource: () => DataSource | Promise<DataSource>,
+  where: { readonly projectId: string; readonly prompt: string },
+  message: ConcreteMessage,
+  sender: MessageSender,
+  status: MessageStatus,
+): Promise<Message> {
+  return withTransaction(
+    (s) => store(s, where.projectId, where.prompt, message, sender, status),
+    dataSource(),
+  )
+}
+
 function store(
   s: Session,
-  run: RecordedRun,
+  projectId: string,
+  prompt: string,
   message: ConcreteMessage,
   sender: MessageSender,
   status: MessageStatus,
 ): Promise<Message> {
   const row = messageFromObj(message, {
     ...sender,
-    projectId: run.project.id,
-    prompt: run.prompt,
+    projectId,
+    prompt,
     status,
   })
   return createMessage(s, {

@@ -8,7 +8,7 @@ import type { ConcreteMessage } from "../messages/concrete-message"
 import { ProjectDirectory } from "../messages/project-directory"
 import type { ProjectFile } from "../messages/project-file"
 import { TextMessage } from "../messages/text-message"
-import type { AgentOperator } from "./agent-operator"
+import { type AgentOperator, locateDirectMessagesWith } from "./agent-operator"
 import { ConversationRecorder, type RecordedRun } from "./conversation-recorder"
 import { Developer } from "./developer"
 import { Executive } from "./executive"
@@ -41,9 +41,12 @@ export interface SoftwareOrchestratorOptions {
   readonly userEmail?: string
   /** The orchestrator's stored name (unique per user). Default `DEFAULT_ORCHESTRATOR_NAME`. */
   readonly orchestratorName?: string
-  /** The planning and summarising operator. Default `new Executive({ client })`. */
+  /**
+   * The planning and summarising operator. Default `new Executive({ client })`, saving its
+   * direct messages (`executive.chat()`) when the orchestrator saves messages.
+   */
   readonly executive?: Executive
-  /** The operator writing the files. Default `new Developer({ client })`. */
+  /** The operator writing the files. Default `new Developer({ client })`, saving likewise. */
   readonly developer?: Developer
 }
 
@@ -86,6 +89,10 @@ export interface RunOptions {
  * model fails, the messages answered so far stay stored, nothing is marked finished, and the
  * error propagates. Without `saveMessages` no database is touched.
  *
+ * Its own executive and developer (those it makes when none is given) save their direct
+ * messages too when it saves: `orchestrator.developer.chat("…")` stores the question and the
+ * answer in the developer's direct-message project.
+ *
  * @example
  * const orchestrator = new SoftwareOrchestrator({ client: new OpenAICompatibleClient(), saveMessages: true })
  * const result = await orchestrator.run("Build a hello world web page")
@@ -101,8 +108,13 @@ export class SoftwareOrchestrator {
   #recorder: ConversationRecorder | undefined
 
   constructor(options: SoftwareOrchestratorOptions) {
-    this.executive = options.executive ?? new Executive({ client: options.client })
-    this.developer = options.developer ?? new Developer({ client: options.client })
+    const own = {
+      client: options.client,
+      saveMessages: options.saveMessages ?? false,
+      dataSource: options.dataSource,
+    }
+    this.executive = options.executive ?? new Executive(own)
+    this.developer = options.developer ?? new Developer(own)
     if (this.executive.name === this.developer.name) {
       throw new TypeError(
         `The executive and the developer need different names (both are "${this.executive.name}")`,
@@ -112,6 +124,12 @@ export class SoftwareOrchestrator {
     this.userEmail = options.userEmail ?? DEFAULT_USER_EMAIL
     this.orchestratorName = options.orchestratorName ?? DEFAULT_ORCHESTRATOR_NAME
     this.#dataSource = options.dataSource
+    // Its own operators (made above, saving when it saves, to its data source) find their
+    // stored operator as a run would: by email and names, created when missing.
+    if (this.saveMessages) {
+      if (!options.executive) this.locateDirectMessages(this.executive)
+      if (!options.developer) this.locateDirectMessages(this.developer)
+    }
   }
 
   /**
@@ -165,6 +183,10 @@ export class SoftwareOrchestrator {
     })
     await pass(this.developer, directory, MessageStatus.Finished)
     return directory
+  }
+
+  private locateDirectMessages(agent: AgentOperator): void {
+    locateDirectMessagesWith(agent, () => this.recorder().directMessageTarget(agent))
   }
 
   private recorder(): ConversationRecorder {

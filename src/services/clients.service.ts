@@ -70,10 +70,11 @@ export async function getClient(
 
 /**
  * Clients, oldest first by (createdAt, id): those of `orchestratorId` and/or `operatorId` when
- * given, otherwise all. `skip` defaults to 0, `limit` to 100 (capped at 1,000).
+ * given, otherwise all. `skip` defaults to 0, `limit` to 100 (at most 1,000).
  * Reads only (the session flushes staged work first); never commits.
  *
- * @throws ValidationError when `skip` or `limit` is negative or not a whole number.
+ * @throws ValidationError when `skip` or `limit` is negative or not a whole number, or `limit`
+ * is above 1,000.
  *
  * @example
  * const clients = await getClients(session, orchestrator.id, operator.id)

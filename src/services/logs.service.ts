@@ -1,9 +1,9 @@
 import { LogCreate } from "../dto/log.dto"
 import { parseDto } from "../dto/parse-dto"
 import { Log } from "../entities/log.entity"
-import { ValidationError } from "../errors"
+import { ValidationError, type ValidationIssue } from "../errors"
 import type { Session } from "../session"
-import { MAX_LIMIT, NEWEST_FIRST } from "./pagination"
+import { NEWEST_FIRST, checkCap } from "./pagination"
 
 // Services stage and flush (so ids and constraints are checked); the caller commits.
 
@@ -25,26 +25,25 @@ export async function writeLog(s: Session, level: string, message: string): Prom
 }
 
 /**
- * The newest `n` log lines (at most 1,000), returned oldest first, so they read like the tail
- * of a log file.
+ * The newest `n` log lines, returned oldest first, so they read like the tail of a log file.
  * Reads only (the session flushes staged work first); never commits.
  *
- * @throws ValidationError naming `getLogs.n` when `n` is not a whole number of at least 0.
+ * @throws ValidationError naming `getLogs.n` when `n` is not a whole number of at least 0, or
+ * is above `MAX_LIMIT` (1,000).
  *
  * @example
  * for (const line of await getLogs(session, 50)) console.log(line.level, line.message)
  */
 export async function getLogs(s: Session, n: number): Promise<Log[]> {
+  const issues: ValidationIssue[] = []
   if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
-    throw new ValidationError([
-      {
-        property: "getLogs.n",
-        reasons: [`n must be a whole number of at least 0, not ${String(n)}`],
-      },
-    ])
-  }
-  const take = Math.min(n, MAX_LIMIT)
-  if (take === 0) return []
-  const newest = await s.find(Log, { order: NEWEST_FIRST, take })
+    issues.push({
+      property: "getLogs.n",
+      reasons: [`n must be a whole number of at least 0, not ${String(n)}`],
+    })
+  } else checkCap(n, "getLogs.n", "n", issues)
+  if (issues.length > 0) throw new ValidationError(issues)
+  if (n === 0) return []
+  const newest = await s.find(Log, { order: NEWEST_FIRST, take: n })
   return newest.reverse()
 }

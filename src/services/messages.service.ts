@@ -1,3 +1,4 @@
+import { Raw } from "typeorm"
 import { MessageCreate, MessageUpdate } from "../dto/message.dto"
 import { parseDto } from "../dto/parse-dto"
 import { Message, MessageStatus } from "../entities/message.entity"
@@ -66,10 +67,11 @@ export interface GetMessagesOptions extends Pagination {
 
 /**
  * A project's messages, oldest first by (createdAt, id), only those whose prompt is `prompt` when
- * it is given. `skip` defaults to 0, `limit` to 100 (capped at 1,000).
+ * it is given. `skip` defaults to 0, `limit` to 100 (at most 1,000).
  * Reads only (the session flushes staged work first); never commits.
  *
- * @throws ValidationError when `skip` or `limit` is negative or not a whole number.
+ * @throws ValidationError when `skip` or `limit` is negative or not a whole number, or `limit`
+ * is above 1,000.
  *
  * @example
  * const history = await getMessages(session, project.id, { prompt: "Build a landing page" })
@@ -91,9 +93,10 @@ export async function getMessages(
 }
 
 /**
- * The project's result: its newest message of type `"projectdirectory"` (the lower-cased name of
- * the `ProjectDirectory` message type), only among those answering `prompt` when it is given; or
- * null when the project has none yet.
+ * The project's result: its newest message of type `"projectdirectory"` in any letter case (the
+ * `ProjectDirectory` message type, stored as `"projectdirectory"` here and as `"ProjectDirectory"`
+ * by other writers), only among those answering `prompt` when it is given; or null when the
+ * project has none yet.
  * Reads only (the session flushes staged work first); never commits.
  *
  * @example
@@ -107,7 +110,10 @@ export async function getCompletedProject(
 ): Promise<Message | null> {
   const id = idKey(projectId)
   if (id === undefined) return null
-  const type = COMPLETED_PROJECT_MESSAGE_TYPE
+  // LOWER() is the same function on every database; the project's index finds the rows.
+  const type = Raw((column) => `LOWER(${column}) = :completedType`, {
+    completedType: COMPLETED_PROJECT_MESSAGE_TYPE,
+  })
   if (prompt === undefined || prompt === null) {
     return s.findOne(Message, { where: { projectId: id, type }, order: NEWEST_FIRST })
   }

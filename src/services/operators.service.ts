@@ -111,10 +111,11 @@ export async function getOperatorByName(
 
 /**
  * Operators, oldest first by (createdAt, id): an orchestrator's when `orchestratorId` is given,
- * otherwise all. `skip` defaults to 0, `limit` to 100 (capped at 1,000).
+ * otherwise all. `skip` defaults to 0, `limit` to 100 (at most 1,000).
  * Reads only (the session flushes staged work first); never commits.
  *
- * @throws ValidationError when `skip` or `limit` is negative or not a whole number.
+ * @throws ValidationError when `skip` or `limit` is negative or not a whole number, or `limit`
+ * is above 1,000.
  *
  * @example
  * const operators = await getOperators(session, orchestrator.id, { limit: 10 })

@@ -80,10 +80,11 @@ export interface GetOrchestratorsOptions extends Pagination {
 
 /**
  * Orchestrators, oldest first by (createdAt, id): a user's when `userId` is given, otherwise
- * everyone's. `skip` defaults to 0, `limit` to 100 (capped at 1,000).
+ * everyone's. `skip` defaults to 0, `limit` to 100 (at most 1,000).
  * Reads only (the session flushes staged work first); never commits.
  *
- * @throws ValidationError when `skip` or `limit` is negative or not a whole number.
+ * @throws ValidationError when `skip` or `limit` is negative or not a whole number, or `limit`
+ * is above 1,000.
  *
  * @example
  * const page = await getOrchestrators(session, { userId: user.id, skip: 20, limit: 20 })

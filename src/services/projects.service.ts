@@ -117,10 +117,11 @@ export interface GetProjectsOptions extends Pagination {
 /**
  * Projects, oldest first by (createdAt, id): an orchestrator's when `orchestratorId` is given,
  * otherwise all; without operators' direct-message projects unless `includeDirectMessages`.
- * `skip` defaults to 0, `limit` to 100 (capped at 1,000).
+ * `skip` defaults to 0, `limit` to 100 (at most 1,000).
  * Reads only (the session flushes staged work first); never commits.
  *
- * @throws ValidationError when `skip` or `limit` is negative or not a whole number.
+ * @throws ValidationError when `skip` or `limit` is negative or not a whole number, or `limit`
+ * is above 1,000.
  *
  * @example
  * const projects = await getProjects(session, orchestrator.id, { includeDirectMessages: true })

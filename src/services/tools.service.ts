@@ -6,7 +6,7 @@ import { Tool } from "../entities/tool.entity"
 import { User } from "../entities/user.entity"
 import { NotFoundError } from "../errors"
 import type { Session } from "../session"
-import { idKey } from "./lookup-keys"
+import { idKey, textKey } from "./lookup-keys"
 import { OLDEST_FIRST, type Pagination, resolvePagination } from "./pagination"
 
 // Services stage and flush (so ids and constraints are checked); the caller commits.
@@ -113,46 +113,99 @@ export function assignToolToOperator(
 async function toolsOf(
   s: Session,
   relation: "users" | "orchestrators" | "operators",
-  ownerId: string,
+  owner: Record<string, string>,
   options: Pagination,
 ): Promise<Tool[]> {
   const { skip, take } = resolvePagination(options)
-  const id = idKey(ownerId)
-  if (take === 0 || id === undefined) return []
-  return s.find(Tool, { where: { [relation]: { id } }, order: OLDEST_FIRST, skip, take })
+  if (take === 0) return []
+  return s.find(Tool, { where: { [relation]: owner }, order: OLDEST_FIRST, skip, take })
 }
 
 /**
- * The user's tools, oldest first by (createdAt, id); empty when the user does not exist. `skip`
- * defaults to 0, `limit` to 100 (capped at 1,000).
+ * The user's tool of this name (its oldest, should the user have two), or null: also when the
+ * tool exists but is not the user's.
  * Reads only (the session flushes staged work first); never commits.
  *
- * @throws ValidationError when `skip` or `limit` is negative or not a whole number.
+ * @example
+ * const github = await getToolByName(session, "GithubTool", currentUser.id)
+ */
+export async function getToolByName(
+  s: Session,
+  name: string,
+  userId: string,
+): Promise<Tool | null> {
+  const key = textKey(name)
+  const owner = idKey(userId)
+  if (key === undefined || owner === undefined) return null
+  return s.findOne(Tool, { where: { name: key, users: { id: owner } }, order: OLDEST_FIRST })
+}
+
+/**
+ * The user's tools, oldest first by (createdAt, id); the user is named by id or by email (a
+ * UUID is taken as the id, anything else as the email, as the original's `get_user_tools` looks
+ * a user up). Empty when there is no such user. `skip` defaults to 0, `limit` to 100 (at most
+ * 1,000).
+ * Reads only (the session flushes staged work first); never commits.
+ *
+ * @throws ValidationError when `skip` or `limit` is negative or not a whole number, or `limit`
+ * is above 1,000.
  *
  * @example
  * const tools = await getUserTools(session, user.id, { limit: 20 })
+ * const same = await getUserTools(session, "ada@example.com")
  */
-export function getUserTools(
+export async function getUserTools(
   s: Session,
-  userId: string,
+  userIdOrEmail: string,
   options: Pagination = {},
 ): Promise<Tool[]> {
-  return toolsOf(s, "users", userId, options)
+  const id = idKey(userIdOrEmail)
+  if (id !== undefined) return toolsOf(s, "users", { id }, options)
+  const email = textKey(userIdOrEmail)
+  if (email === undefined) {
+    resolvePagination(options)
+    return []
+  }
+  return toolsOf(s, "users", { email }, options)
 }
 
 /**
- * The orchestrator's tools, oldest first by (createdAt, id). Paginated like `getUserTools`.
+ * The orchestrator's tools, oldest first by (createdAt, id); with `userId`, only when that user
+ * owns the orchestrator (empty otherwise), as `getOrchestrator` scopes it. Paginated like
+ * `getUserTools`.
  * Reads only (the session flushes staged work first); never commits.
  *
  * @example
- * const tools = await getOrchestratorTools(session, orchestrator.id)
+ * const tools = await getOrchestratorTools(session, orchestrator.id, currentUser.id)
  */
 export function getOrchestratorTools(
   s: Session,
   orchestratorId: string,
-  options: Pagination = {},
+  userId?: string,
+  options?: Pagination,
+): Promise<Tool[]>
+/** Unscoped, as before `userId` was added: `getOrchestratorTools(s, orchestratorId, { limit })`. */
+export function getOrchestratorTools(
+  s: Session,
+  orchestratorId: string,
+  options: Pagination,
+): Promise<Tool[]>
+export async function getOrchestratorTools(
+  s: Session,
+  orchestratorId: string,
+  userIdOrOptions?: string | Pagination,
+  pagination: Pagination = {},
 ): Promise<Tool[]> {
-  return toolsOf(s, "orchestrators", orchestratorId, options)
+  const scoped = typeof userIdOrOptions !== "object" || userIdOrOptions === null
+  const userId = scoped ? userIdOrOptions : undefined
+  const options = scoped ? pagination : userIdOrOptions
+  const id = idKey(orchestratorId)
+  const owner = userId === undefined ? undefined : idKey(userId)
+  if (id === undefined || (userId !== undefined && owner === undefined)) {
+    resolvePagination(options)
+    return []
+  }
+  return toolsOf(s, "orchestrators", owner === undefined ? { id } : { id, userId: owner }, options)
 }
 
 /**
@@ -162,10 +215,15 @@ export function getOrchestratorTools(
  * @example
  * const tools = await getOperatorTools(session, operator.id, { skip: 0, limit: 50 })
  */
-export function getOperatorTools(
+export async function getOperatorTools(
   s: Session,
   operatorId: string,
   options: Pagination = {},
 ): Promise<Tool[]> {
-  return toolsOf(s, "operators", operatorId, options)
+  const id = idKey(operatorId)
+  if (id === undefined) {
+    resolvePagination(options)
+    return []
+  }
+  return toolsOf(s, "operators", { id }, options)
 }

@@ -96,8 +96,9 @@ describe("concrete-db migrate and status", () => {
     expect(run.stdout).toBe(
       [
         `Database: sqlite:${file} (the file does not exist yet; "concrete-db migrate" creates it)`,
-        "Migrations: 0 applied, 1 pending",
+        "Migrations: 0 applied, 2 pending",
         "  pending  InitialSchema1764230400000",
+        "  pending  MessageStatusCheck1795910400000",
         "",
       ].join("\n"),
     )
@@ -111,7 +112,7 @@ describe("concrete-db migrate and status", () => {
     expect(first).toMatchObject({ code: 0, stderr: "" })
     expect(first.stdout).toMatch(
       new RegExp(
-        `^Database: sqlite:${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\nApplying InitialSchema1764230400000 … done \\(\\d+ ms\\)\nApplied 1 migration\\.\n$`,
+        `^Database: sqlite:${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\nApplying InitialSchema1764230400000 … done \\(\\d+ ms\\)\nApplying MessageStatusCheck1795910400000 … done \\(\\d+ ms\\)\nApplied 2 migrations\\.\n$`,
       ),
     )
     const again = await runCli(["migrate"], { cwd: dir, env })
@@ -121,7 +122,7 @@ describe("concrete-db migrate and status", () => {
     const status = await runCli(["status"], { cwd: dir, env })
     expect(status.code).toBe(0)
     expect(status.stdout).toContain(
-      "Migrations: 1 applied, 0 pending\n  applied  InitialSchema1764230400000\nRows:\n",
+      "Migrations: 2 applied, 0 pending\n  applied  InitialSchema1764230400000\n  applied  MessageStatusCheck1795910400000\nRows:\n",
     )
     const tables = [...status.stdout.matchAll(/^ {2}(\w+) +(\d+)$/gm)].map((m) => [m[1], m[2]])
     expect(tables.map(([table]) => table)).toEqual([

@@ -13,6 +13,7 @@ import {
   ScriptedClient,
   Session,
   SoftwareOrchestrator,
+  TextMessage,
   User,
   demoClient,
   getCompletedProject,
@@ -276,6 +277,50 @@ describeEachDatabase(
       const users = await session.find(User, { where: { email: userEmail } })
       expect(await session.find(Orchestrator, { where: { userId: users[0]!.id } })).toHaveLength(1)
       for (const run of runs) expect(await getMessages(session, run.project.id)).toHaveLength(6)
+    })
+
+    it("lets its own operators save what they are asked directly in their direct-message projects", async () => {
+      const demo = demoClient()
+      const client = new ScriptedClient((request) =>
+        request.responseType === TextMessage
+          ? { text: "I plan projects." }
+          : demo.complete(request),
+      )
+      const userEmail = `${unique("user")}@example.com`
+      const subject = orchestrator({ client, userEmail })
+      expect(subject.executive.saveMessages).toBe(true)
+      // Asked before any run: the user, orchestrator and operator are made on the way.
+      const reply = await subject.executive.chat("What do you do?")
+      expect(reply).toEqual(new TextMessage({ text: "I plan projects." }))
+      const { project } = await runCollecting(subject)
+
+      await using session = open()
+      const user = await session.findOne(User, { where: { email: userEmail } })
+      const executive = await session.findOne(Operator, {
+        where: { name: "Executive", orchestratorId: project.orchestratorId },
+      })
+      const direct = await session.findOne(Project, {
+        where: { directMessageOperatorId: executive!.id },
+      })
+      const rows = await getMessages(session, direct!.id)
+      expect(rows.map((row) => [row.userId ?? null, row.operatorId ?? null, row.status])).toEqual([
+        [user!.id, null, "working"],
+        [null, executive!.id, "finished"],
+      ])
+      expect(rows.map((row) => row.toObj())).toEqual([
+        new TextMessage({ text: "What do you do?" }),
+        reply,
+      ])
+      // The run used the same stored executive.
+      expect((await getMessages(session, project.id))[1]!.operatorId).toBe(executive!.id)
+    })
+
+    it("leaves operators it did not make, and those of an orchestrator that does not save, unsaving", () => {
+      const client = demoClient()
+      const given = new Executive({ client })
+      expect(orchestrator({ executive: given }).executive.saveMessages).toBe(false)
+      const quiet = new SoftwareOrchestrator({ client })
+      expect([quiet.executive.saveMessages, quiet.developer.saveMessages]).toEqual([false, false])
     })
 
     it("rejects an empty prompt before storing anything", async () => {

@@ -6,6 +6,7 @@ import {
   type QueryRunner,
 } from "typeorm"
 import {
+  CheckViolationError,
   ForeignKeyViolationError,
   Message,
   Orchestrator,
@@ -33,6 +34,9 @@ import {
 // migrations do not own.
 
 const INITIAL = "InitialSchema1764230400000"
+const STATUS_CHECK = "MessageStatusCheck1795910400000"
+/** The package's own migrations, in order. */
+const BUILT_IN = [INITIAL, STATUS_CHECK]
 
 /** A later migration of a user of the package: a table of its own and a column on `user`. */
 class AddNotes1900000000000 implements MigrationInterface {
@@ -221,11 +225,11 @@ describeEachDatabase(
               JSON.parse(child.lines.find((line) => line.startsWith("ran "))!.slice(4)) as string[],
           )
           // One applied it, the other found nothing pending.
-          expect(ran.flat()).toEqual([INITIAL])
+          expect(ran.flat()).toEqual(BUILT_IN)
           const check = createDataSource({ env: database.env })
           await check.initialize()
           try {
-            expect(await appliedMigrations(check)).toEqual([INITIAL])
+            expect(await appliedMigrations(check)).toEqual(BUILT_IN)
             expect(await tableNames(check)).toEqual(expectedTables)
             expect(await check.showMigrations()).toBe(false)
           } finally {
@@ -245,7 +249,7 @@ describeEachDatabase(
 
     it("runs nothing the second time, leaving schema, history and rows as they were", async () => {
       const { dataSource } = db()
-      expect((await migrate(dataSource)).map((migration) => migration.name)).toEqual([INITIAL])
+      expect((await migrate(dataSource)).map((migration) => migration.name)).toEqual(BUILT_IN)
       await seedMessages(dataSource, 5)
       const schema = await schemaSnapshot(dataSource)
       const counts = await countAll(dataSource)
@@ -254,7 +258,7 @@ describeEachDatabase(
         // As the TypeORM CLI would run them, too.
         expect(await dataSource.runMigrations({ transaction: "each" })).toEqual([])
       }
-      expect(await appliedMigrations(dataSource)).toEqual([INITIAL])
+      expect(await appliedMigrations(dataSource)).toEqual(BUILT_IN)
       expect(await schemaSnapshot(dataSource)).toEqual(schema)
       expect(await countAll(dataSource)).toEqual(counts)
     })
@@ -270,7 +274,7 @@ describeEachDatabase(
       expect(await newer.showMigrations()).toBe(true)
       const ran = await migrate(newer)
       expect(ran.map((migration) => migration.name)).toEqual(["AddNotes1900000000000"])
-      expect(await appliedMigrations(newer)).toEqual([INITIAL, "AddNotes1900000000000"])
+      expect(await appliedMigrations(newer)).toEqual([...BUILT_IN, "AddNotes1900000000000"])
       expect(await migrate(newer)).toEqual([])
 
       // Every row is still there, children of the rebuilt `user` table included.
@@ -289,6 +293,55 @@ describeEachDatabase(
       }
     })
 
+    it("adds the status check to a database of the first version, keeping every message", async () => {
+      const database = await freshDatabase(db().kind)
+      const older = createDataSource({ env: database.env })
+      await older.initialize()
+      try {
+        await migrate(older)
+        // Back to the first version, as a database made before the check was added.
+        await older.undoLastMigration({ transaction: "each" })
+        expect(await appliedMigrations(older)).toEqual([INITIAL])
+        const conversation = await seedMessages(older, 30)
+        const counts = await countAll(older)
+        const ids = await withSession(
+          async (s) => (await s.find(Message, { order: { id: "ASC" } })).map((m) => m.id),
+          older,
+        )
+
+        expect((await migrate(older)).map((migration) => migration.name)).toEqual([STATUS_CHECK])
+        // SQLite rebuilt `message`: every row is still there, and so is the sender check.
+        expect(await countAll(older)).toEqual(counts)
+        const after = await withSession(
+          async (s) => (await s.find(Message, { order: { id: "ASC" } })).map((m) => m.id),
+          older,
+        )
+        expect(after).toEqual(ids)
+        const bothSenders = await withSession(async (s) => {
+          s.add(
+            Object.assign(new Message(), {
+              type: "textmessage",
+              content: "{}",
+              projectId: conversation.projectId,
+              userId: conversation.userId,
+              operatorId: conversation.operatorId,
+            }),
+          )
+          return s.commit().catch((caught: unknown) => caught)
+        }, older)
+        expect(bothSenders).toBeInstanceOf(CheckViolationError)
+        expect((bothSenders as CheckViolationError).constraint).toBe("CHK_message_sender")
+        if (db().kind === "sqlite") {
+          expect(await older.query("PRAGMA foreign_key_check")).toEqual([])
+          expect(await older.query("PRAGMA integrity_check")).toEqual([{ integrity_check: "ok" }])
+          expect(await older.query("PRAGMA foreign_keys")).toEqual([{ foreign_keys: 1 }])
+        }
+      } finally {
+        await older.destroy()
+        await database.drop()
+      }
+    })
+
     it("refuses and rolls back a migration that leaves a foreign key dangling", async () => {
       const broken = db().createDataSource({
         migrations: [AddNotes1900000000000, Dangling1900000000001],
@@ -304,7 +357,7 @@ describeEachDatabase(
       })
       await broken.initialize()
       const applied = await appliedMigrations(broken)
-      expect(applied).toEqual([INITIAL, "AddNotes1900000000000"])
+      expect(applied).toEqual([...BUILT_IN, "AddNotes1900000000000"])
       const counts = await countAll(broken)
       const error = await migrate(broken).catch((caught: unknown) => caught)
       expect(error).toBeInstanceOf(ForeignKeyViolationError)
@@ -330,7 +383,7 @@ describeEachDatabase(
 
       // Revert the newest migration, then run it again.
       await newer.undoLastMigration({ transaction: "each" })
-      expect(await appliedMigrations(newer)).toEqual([INITIAL])
+      expect(await appliedMigrations(newer)).toEqual(BUILT_IN)
       expect(await ownRows(newer)).toEqual(own)
       expect(await countAll(newer)).toEqual(counts)
       expect((await migrate(newer)).map((migration) => migration.name)).toEqual([
@@ -340,13 +393,14 @@ describeEachDatabase(
       expect(await countAll(newer)).toEqual(counts)
 
       // Revert everything: the migrations' own tables go, the table they do not own stays.
-      await newer.undoLastMigration({ transaction: "each" })
-      await newer.undoLastMigration({ transaction: "each" })
+      for (let i = 0; i < BUILT_IN.length + 1; i += 1) {
+        await newer.undoLastMigration({ transaction: "each" })
+      }
       expect(await appliedMigrations(newer)).toEqual([])
       expect(await tableNames(newer)).toEqual(["migrations", "own_notes"])
       expect(await ownRows(newer)).toEqual(own)
       expect((await migrate(newer)).map((migration) => migration.name)).toEqual([
-        INITIAL,
+        ...BUILT_IN,
         "AddNotes1900000000000",
       ])
       expect(await ownRows(newer)).toEqual(own)

@@ -32,7 +32,7 @@ describeEachDatabase("logs service", (db) => {
     expect(await session.manager.count(Log)).toBe(before)
   })
 
-  it("returns at most 1,000 lines", async () => {
+  it("returns up to 1,000 lines and refuses more, naming the cap", async () => {
     await using session = open()
     session.addAll(
       Array.from({ length: MAX_LIMIT + 10 }, (_, i) =>
@@ -40,8 +40,12 @@ describeEachDatabase("logs service", (db) => {
       ),
     )
     await session.commit()
-    const lines = await getLogs(session, 5000)
+    const lines = await getLogs(session, MAX_LIMIT)
     expect(lines).toHaveLength(MAX_LIMIT)
     expect(lines[lines.length - 1]!.message).toBe(`${MAX_LIMIT + 9}`)
+    const error = await rejectionOf(getLogs(session, 5000))
+    const issues = (error as ValidationError).issues
+    expect(issues.map((issue) => issue.property)).toEqual(["getLogs.n"])
+    expect(issues[0]!.reasons.join()).toContain("at most 1000 (MAX_LIMIT)")
   })
 })

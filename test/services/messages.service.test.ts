@@ -164,6 +164,45 @@ describeEachDatabase("messages service", (db) => {
     expect(await getCompletedProject(session, project.id, "c")).toBeNull()
   })
 
+  it("finds the finished project directory whatever the case of its stored type", async () => {
+    await using session = open()
+    const { operator, project } = await seedProject(session)
+    const directory = (type: string, prompt: string) => ({
+      type,
+      content: JSON.stringify({ projectName: "site", files: [] }),
+      prompt,
+      projectId: project.id,
+      operatorId: operator.id,
+    })
+    const camel = await createMessage(session, directory("ProjectDirectory", "camel"))
+    const lower = await createMessage(session, directory("projectdirectory", "lower"))
+    const upper = await createMessage(session, directory("PROJECTDIRECTORY", "upper"))
+    await createMessage(session, directory("projectdirectoryx", "other"))
+    await session.commit()
+    expect((await getCompletedProject(session, project.id, "camel"))?.id).toBe(camel.id)
+    expect((await getCompletedProject(session, project.id, "lower"))?.id).toBe(lower.id)
+    expect((await getCompletedProject(session, project.id))?.id).toBe(upper.id)
+    expect(await getCompletedProject(session, project.id, "other")).toBeNull()
+  })
+
+  it("refuses a status outside the five before writing anything", async () => {
+    await using session = open()
+    const { user, project } = await seedProject(session)
+    await session.commit()
+    const before = await session.manager.count(Message)
+    const error = await rejectionOf(
+      createMessage(session, {
+        ...text(project.id, { userId: user.id }, "x"),
+        status: "bogus",
+      } as never),
+    )
+    expect((error as ValidationError).issues.map((issue) => issue.property)).toEqual([
+      "MessageCreate.status",
+    ])
+    await session.commit()
+    expect(await session.manager.count(Message)).toBe(before)
+  })
+
   it("updates a message's status only", async () => {
     await using session = open()
     const { user, project } = await seedProject(session)

@@ -175,7 +175,7 @@ describeEachDatabase("orchestrators service", (db) => {
     expect(everyone.map((o) => o.id)).toEqual(expect.arrayContaining(ids))
   })
 
-  it("caps the limit at 1,000 and defaults it to 100", async () => {
+  it("returns up to 1,000 per call, defaults to 100, and refuses a larger limit naming the cap", async () => {
     await using session = open()
     const { user, orchestrator } = await seedOwner(session)
     session.addAll(
@@ -184,12 +184,20 @@ describeEachDatabase("orchestrators service", (db) => {
       ),
     )
     await session.commit()
-    const capped = await getOrchestrators(session, { userId: user.id, limit: 5000 })
-    expect(capped).toHaveLength(MAX_LIMIT)
-    expect(capped[0]!.id).toBe(orchestrator.id)
+    const full = await getOrchestrators(session, { userId: user.id, limit: MAX_LIMIT })
+    expect(full).toHaveLength(MAX_LIMIT)
+    expect(full[0]!.id).toBe(orchestrator.id)
     expect(await getOrchestrators(session, { userId: user.id })).toHaveLength(100)
     const tail = await getOrchestrators(session, { userId: user.id, skip: MAX_LIMIT, limit: 10 })
     expect(tail).toHaveLength(6)
+
+    const error = await rejectionOf(
+      getOrchestrators(session, { userId: user.id, limit: MAX_LIMIT + 1 }),
+    )
+    expect(error).toBeInstanceOf(ValidationError)
+    const issues = (error as ValidationError).issues
+    expect(issues.map((issue) => issue.property)).toEqual(["Pagination.limit"])
+    expect(issues[0]!.reasons.join()).toContain("at most 1000 (MAX_LIMIT)")
   })
 
   it("refuses a negative or fractional skip or limit, naming it", async () => {

@@ -8,6 +8,7 @@ import {
   assignToolToUser,
   createTool,
   getOperatorTools,
+  getToolByName,
   getOrchestratorTools,
   getUserTools,
 } from "../../src"
@@ -129,6 +130,80 @@ describeEachDatabase("tools service", (db) => {
         ValidationError,
       )
     }, session)
+  })
+
+  it("finds a user's tool by name, and not another user's tool of that name", async () => {
+    await using session = open()
+    const { user } = await seedOwner(session)
+    const other = await seedOwner(session)
+    const mine = await createTool(session, { name: "GithubTool" }, user.id)
+    const theirs = await createTool(session, { name: "GithubTool" }, other.user.id)
+    await createTool(session, { name: "Search" }, other.user.id)
+    await session.commit()
+    expect((await getToolByName(session, "GithubTool", user.id))?.id).toBe(mine.id)
+    expect((await getToolByName(session, "GithubTool", other.user.id))?.id).toBe(theirs.id)
+    expect(await getToolByName(session, "Search", user.id)).toBeNull()
+    expect(await getToolByName(session, "githubtool", user.id)).toBeNull()
+    expect(await getToolByName(session, "GithubTool", MISSING)).toBeNull()
+    expect(await getToolByName(session, "GithubTool", "not-a-uuid")).toBeNull()
+  })
+
+  it("lists a user's tools by email as well as by id", async () => {
+    await using session = open()
+    const { user } = await seedOwner(session)
+    const first = await createTool(session, { name: "First" }, user.id)
+    const second = await createTool(session, { name: "Second" }, user.id)
+    await seedOwner(session).then(({ user: other }) =>
+      createTool(session, { name: "Elsewhere" }, other.id),
+    )
+    await session.commit()
+    const byId = await getUserTools(session, user.id)
+    const byEmail = await getUserTools(session, user.email)
+    expect(byEmail.map((t) => t.id)).toEqual([first.id, second.id])
+    expect(byId.map((t) => t.id)).toEqual(byEmail.map((t) => t.id))
+    expect((await getUserTools(session, user.email, { skip: 1 })).map((t) => t.id)).toEqual([
+      second.id,
+    ])
+    expect(await getUserTools(session, "nobody@example.com")).toEqual([])
+    expect(await getUserTools(session, user.email.toUpperCase())).toEqual([])
+  })
+
+  it("lists an orchestrator's tools only for the user who owns it, when a user is given", async () => {
+    await using session = open()
+    const { user, orchestrator } = await seedOwner(session)
+    const other = await seedOwner(session)
+    const tool = await createTool(session, { name: "Deploy" }, user.id)
+    await assignToolToOrchestrator(session, orchestrator.id, tool.id)
+    await session.commit()
+    const ids = async (tools: Promise<Tool[]>) => (await tools).map((t) => t.id)
+    expect(await ids(getOrchestratorTools(session, orchestrator.id, user.id))).toEqual([tool.id])
+    expect(await ids(getOrchestratorTools(session, orchestrator.id, other.user.id))).toEqual([])
+    expect(await ids(getOrchestratorTools(session, orchestrator.id, "not-a-uuid"))).toEqual([])
+    expect(await ids(getOrchestratorTools(session, orchestrator.id))).toEqual([tool.id])
+    expect(await ids(getOrchestratorTools(session, orchestrator.id, { limit: 1 }))).toEqual([
+      tool.id,
+    ])
+    expect(await ids(getOrchestratorTools(session, orchestrator.id, user.id, { skip: 1 }))).toEqual(
+      [],
+    )
+  })
+
+  it("refuses a page larger than 1,000 for every tool list, naming the cap", async () => {
+    await using session = open()
+    const { user, orchestrator } = await seedOwner(session)
+    await session.commit()
+    const tooMany = { limit: 1001 }
+    for (const list of [
+      getUserTools(session, user.id, tooMany),
+      getUserTools(session, user.email, tooMany),
+      getOrchestratorTools(session, orchestrator.id, user.id, tooMany),
+      getOperatorTools(session, MISSING, tooMany),
+    ]) {
+      const error = await rejectionOf(list)
+      expect((error as ValidationError).issues.map((issue) => issue.property)).toEqual([
+        "Pagination.limit",
+      ])
+    }
   })
 
   // Reads in a new session, after closing `session` (SQLite has one connection).

@@ -15,6 +15,8 @@ export {
   QueryError,
   SessionStateError,
   NotFoundError,
+  UnknownEntityError,
+  MissingTableError,
 } from "./errors"
 
 export { Session, type SessionOptions } from "./session"

@@ -28,7 +28,8 @@ export function loadApplicationFiles(env: Env, cwd: string = process.cwd()): App
   return {
     entities: classesOf("DB_ENTITIES", env, cwd),
     migrations: classesOf("DB_MIGRATIONS", env, cwd).filter(
-      (candidate) => typeof (candidate.prototype as { up?: unknown }).up === "function",
+      (candidate) =>
+        typeof (candidate.prototype as { up?: unknown } | undefined)?.up === "function",
     ),
   }
 }

@@ -38,8 +38,7 @@ function classesOf(variable: string, env: Env, cwd: string): Constructor[] {
   const value = env[variable]?.trim()
   if (!value) return []
   const found: Constructor[] = []
-  for (const pattern of value.split(",").map((part) => part.trim())) {
-    if (pattern === "") continue
+  for (const pattern of splitGlobs(value)) {
     for (const file of expandGlob(pattern, cwd)) {
       for (const exported of exportsOf(variable, file, cwd)) {
         if (!found.includes(exported)) found.push(exported)
@@ -47,6 +46,25 @@ function classesOf(variable: string, env: Env, cwd: string): Constructor[] {
     }
   }
   return found
+}
+
+// Commas separate globs, except inside braces ("migrations/*.{ts,js}").
+function splitGlobs(value: string): string[] {
+  const globs: string[] = []
+  let depth = 0
+  let current = ""
+  for (const char of value) {
+    if (char === "," && depth === 0) {
+      globs.push(current)
+      current = ""
+      continue
+    }
+    if (char === "{") depth += 1
+    if (char === "}") depth = Math.max(0, depth - 1)
+    current += char
+  }
+  globs.push(current)
+  return globs.map((glob) => glob.trim()).filter((glob) => glob !== "")
 }
 
 function exportsOf(variable: string, file: string, cwd: string): Constructor[] {

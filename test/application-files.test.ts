@@ -55,7 +55,10 @@ describe("loadApplicationFiles", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it("loads the migration classes DB_MIGRATIONS names, whatever way they are exported", () => {
-    const { migrations, entities } = loadApplicationFiles({ DB_MIGRATIONS: "migrations/*.js" }, dir)
+    const { migrations, entities } = loadApplicationFiles(
+      { DB_MIGRATIONS: "migrations/1-*.js, migrations/*.{js,mjs}" },
+      dir,
+    )
     expect(migrations.map((migration) => migration.name)).toEqual(["A1", "B2"])
     expect(entities).toEqual([])
   })

@@ -1,7 +1,12 @@
 import { describeTarget } from "../data-source-options"
 import type { Command } from "./command"
-import { migrationName, migrationState, packageMigrationNames } from "./migration-state"
-import { withDatabase } from "./open-database"
+import {
+  declaredMigrations,
+  migrationName,
+  migrationState,
+  packageMigrationNames,
+} from "./migration-state"
+import { applicationDataSource, connect, missingSqliteFile } from "./open-database"
 
 /**
  * `concrete-db migration:show`: every migration, concrete-db's and the application's
@@ -20,31 +25,49 @@ export const migrationShowCommand: Command = {
   description: [
     "Lists the migrations of concrete-db and of the application (DB_MIGRATIONS), applied [X] in",
     "the order they were applied, then pending [ ] in the order migrate would apply them.",
-    "Changes nothing.",
+    "Changes nothing (a missing SQLite file stays missing).",
   ].join("\n"),
   args: [],
   options: {},
   async run({ io }) {
-    await withDatabase(io, { require: "any" }, async (dataSource) => {
+    const dataSource = applicationDataSource(io)
+    const own = packageMigrationNames()
+    if (missingSqliteFile(dataSource) !== undefined) {
+      // Nothing is applied to a file that does not exist, and showing does not create it.
+      const pending = declaredMigrations(dataSource)
+      io.stdout(listing(describeTarget(dataSource.options), [], pending, own, new Set(pending)))
+      return
+    }
+    await connect(dataSource)
+    try {
       const { applied, pending } = await migrationState(dataSource)
-      const own = packageMigrationNames()
       const known = new Set(dataSource.migrations.map(migrationName))
-      const kind = (name: string): string =>
-        own.has(name)
-          ? "concrete-db"
-          : known.has(name)
-            ? "application"
-            : "application (not found in DB_MIGRATIONS)"
-      const width = Math.max(0, ...[...applied, ...pending].map((name) => name.length))
-      io.stdout(
-        [
-          `Database: ${describeTarget(dataSource.options)}`,
-          ...applied.map((name) => `[X] ${name.padEnd(width)}  ${kind(name)}`),
-          ...pending.map((name) => `[ ] ${name.padEnd(width)}  ${kind(name)}`),
-          `${applied.length} applied, ${pending.length} pending.`,
-          "",
-        ].join("\n"),
-      )
-    })
+      io.stdout(listing(describeTarget(dataSource.options), applied, pending, own, known))
+    } finally {
+      await dataSource.destroy()
+    }
   },
+}
+
+function listing(
+  target: string,
+  applied: readonly string[],
+  pending: readonly string[],
+  own: ReadonlySet<string>,
+  known: ReadonlySet<string>,
+): string {
+  const kind = (name: string): string =>
+    own.has(name)
+      ? "concrete-db"
+      : known.has(name)
+        ? "application"
+        : "application (not found in DB_MIGRATIONS)"
+  const width = Math.max(0, ...[...applied, ...pending].map((name) => name.length))
+  return [
+    `Database: ${target}`,
+    ...applied.map((name) => `[X] ${name.padEnd(width)}  ${kind(name)}`),
+    ...pending.map((name) => `[ ] ${name.padEnd(width)}  ${kind(name)}`),
+    `${applied.length} applied, ${pending.length} pending.`,
+    "",
+  ].join("\n")
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { describeEachDatabase } from "../support/databases"
 import { runCli, tempDirectory } from "./cli-process"
@@ -72,6 +72,34 @@ describe("concrete-db migration commands --help", () => {
     expect(invalid.stderr).toMatch(
       /^concrete-db migration:generate: the migration name "1st-try" is not a class name/,
     )
+  })
+})
+
+describe("concrete-db migration:show on an SQLite file that does not exist", () => {
+  const dir = tempDirectory()
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("lists every migration as pending and creates no file", async () => {
+    mkdirSync(join(dir, "migrations"))
+    writeFileSync(
+      join(dir, "migrations/1795000000000-AddThing.js"),
+      'module.exports = class AddThing1795000000000 { name = "AddThing1795000000000"; async up() {} async down() {} }',
+    )
+    const shown = await runCli(["migration:show"], {
+      cwd: dir,
+      env: { DB_DRIVER: "sqlite", DB_DATABASE: "absent.db", DB_MIGRATIONS: "migrations/*.js" },
+    })
+    expect(shown).toMatchObject({ code: 0, stderr: "" })
+    expect(shown.stdout).toBe(
+      [
+        `Database: sqlite:${join(dir, "absent.db")}`,
+        "[ ] InitialSchema1764230400000  concrete-db",
+        "[ ] AddThing1795000000000       application",
+        "0 applied, 2 pending.",
+        "",
+      ].join("\n"),
+    )
+    expect(existsSync(join(dir, "absent.db"))).toBe(false)
   })
 })
 

@@ -1,7 +1,21 @@
 import "reflect-metadata"
-import { DataSource, type DataSourceOptions } from "typeorm"
+import { DataSource, type DataSourceOptions, type EntityMetadata, type EntityTarget } from "typeorm"
 import { MIGRATIONS } from "../migrations"
-import { dataSourceOptionsFromEnv, loadEnv, type Env } from "./data-source-options"
+import {
+  declaredEntities,
+  entityUseError,
+  hasMissingTables,
+  isDeclaredEntity,
+  prepareApplicationTables,
+  recheckMissingTables,
+} from "./application-entities"
+import { loadApplicationFiles } from "./application-files"
+import {
+  dataSourceOptionsFromEnv,
+  isEmbeddedDefault,
+  loadEnv,
+  type Env,
+} from "./data-source-options"
 import { ENTITIES } from "./entities"
 import { adaptPortableColumns } from "./internal/portable-types"
 import { translateError } from "./internal/errors/translate-error"
@@ -20,11 +34,30 @@ export type DataSourceExtra = {
   readonly migrations?: MigrationList
   /** The variables to read instead of `process.env` and `.env`. */
   readonly env?: Env
+  /** Where the globs of `DB_ENTITIES` and `DB_MIGRATIONS` start; default `process.cwd()`. */
+  readonly cwd?: string
+  /**
+   * Also every entity class declared with TypeORM's decorators so far, as the default data source
+   * (`getDataSource()`) holds them. Default false: only the built-in entities and `entities`.
+   */
+  readonly allDeclaredEntities?: boolean
 } & Omit<Partial<DataSourceOptions>, "entities" | "migrations">
 
 // Portable column types depend on the driver, which is only known here: right after TypeORM has
 // built (and validated) the metadata, before anything reads it.
 class ConcreteDataSource extends DataSource {
+  /** Whether the entities were gathered from every declared class (the default data source). */
+  allDeclaredEntities = false
+
+  // TypeORM's EntityMetadataNotFoundError becomes an error naming the entity and the fix; an
+  // application table that was missing when the data source opened is reported here too.
+  override getMetadata(target: EntityTarget<unknown>): EntityMetadata {
+    const metadata = this.findMetadata(target)
+    const error = entityUseError(this, target, metadata, this.allDeclaredEntities)
+    if (error) throw error
+    return metadata!
+  }
+
   protected override async buildMetadatas(): Promise<void> {
     await super.buildMetadatas()
     adaptPortableColumns(this)
@@ -63,19 +96,39 @@ function toArray<T>(list: readonly T[] | Record<string, T> | undefined): T[] {
  * await dataSource.runMigrations()
  */
 export function createDataSource(extra: DataSourceExtra = {}): DataSource {
-  const { entities, migrations, env, ...overrides } = extra
-  const base = dataSourceOptionsFromEnv(env ?? loadEnv())
+  const { entities, migrations, env, cwd, allDeclaredEntities, ...overrides } = extra
+  const environment = env ?? loadEnv(cwd)
+  const base = dataSourceOptionsFromEnv(environment)
+  // The application's files load first, so that the classes they declare count as declared.
+  const application = loadApplicationFiles(environment, cwd)
+  const declared = allDeclaredEntities ? declaredEntities() : []
+  const entityList = unique([
+    ...ENTITIES,
+    ...toArray(entities as EntityList),
+    ...application.entities.filter(isDeclaredEntity),
+    ...declared,
+  ])
   const options = {
     ...base,
     namingStrategy: new ConcreteNamingStrategy(),
     migrationsTableName: "migrations",
     ...overrides,
-    entities: [...ENTITIES, ...toArray(entities as EntityList)],
-    migrations: [...MIGRATIONS, ...toArray(migrations as MigrationList)],
+    entities: entityList,
+    migrations: unique([
+      ...MIGRATIONS,
+      ...toArray(migrations as MigrationList),
+      ...application.migrations,
+    ]),
     subscribers: [TimestampSubscriber, ...toArray(overrides.subscribers as MigrationList)],
     synchronize: false,
   } as DataSourceOptions
-  return new ConcreteDataSource(options)
+  const dataSource = new ConcreteDataSource(options)
+  dataSource.allDeclaredEntities = allDeclaredEntities === true
+  return dataSource
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)]
 }
 
 let shared: Promise<DataSource> | undefined
@@ -84,6 +137,12 @@ let shared: Promise<DataSource> | undefined
  * The data source every `new Session()` uses by default: built from the environment on first
  * call, initialized once, with pending migrations applied, then shared. A failed attempt (a
  * database that is down, say) is not cached: the next call tries again.
+ *
+ * It holds the built-in entities, every entity class declared with TypeORM's decorators before
+ * this first call, and the classes of the `DB_ENTITIES` files; it runs the built-in migrations
+ * and those of `DB_MIGRATIONS`. On the embedded default (nothing configured) a missing table of
+ * the application's entities is created then (create-only, with a line on stderr); on a
+ * configured database it is never created, and using its entity throws a `MissingTableError`.
  *
  * @example
  * const dataSource = await getDataSource()
@@ -94,20 +153,25 @@ export function getDataSource(): Promise<DataSource> {
     shared = undefined
     throw error
   })
-  return shared
+  // Only while an application table is missing: each new caller looks for it again.
+  return sharedMissingTables ? shared.then(recheckMissingTables) : shared
 }
+
+let sharedMissingTables = false
 
 /** Closes the shared data source, if one was opened; the next `getDataSource()` opens a new one. */
 export async function closeDataSource(): Promise<void> {
   const current = shared
   shared = undefined
+  sharedMissingTables = false
   if (!current) return
   const dataSource = await current.catch(() => undefined)
   if (dataSource?.isInitialized) await dataSource.destroy()
 }
 
 async function openDataSource(): Promise<DataSource> {
-  const dataSource = createDataSource()
+  const env = loadEnv()
+  const dataSource = createDataSource({ env, allDeclaredEntities: true })
   try {
     await dataSource.initialize()
   } catch (error) {
@@ -116,9 +180,11 @@ async function openDataSource(): Promise<DataSource> {
   }
   try {
     await migrate(dataSource)
+    await prepareApplicationTables(dataSource, { create: isEmbeddedDefault(env) })
   } catch (error) {
     await dataSource.destroy()
-    throw error
+    throw translateError(error, dataSource)
   }
+  sharedMissingTables = hasMissingTables(dataSource)
   return dataSource
 }

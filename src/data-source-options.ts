@@ -157,6 +157,22 @@ export function dataSourceOptionsFromEnv(env: Env = process.env): DataSourceOpti
   return options
 }
 
+/**
+ * Whether `env` configures no database at all, so the embedded default (the SQLite file
+ * `sql_app.db` in the working directory) is used: no `DATABASE_URL` and no `DB_*` variable of
+ * the connection (an empty `DB_PASSWORD` counts as set). Only there are missing tables of the
+ * application's entities created on first use.
+ *
+ * @example
+ * isEmbeddedDefault({}) // true
+ * isEmbeddedDefault({ DB_DRIVER: "sqlite", DB_DATABASE: "app.db" }) // false
+ */
+export function isEmbeddedDefault(env: Env): boolean {
+  if (env.DATABASE_URL?.trim()) return false
+  if (env.DB_PASSWORD !== undefined) return false
+  return ALL_VARIABLES.every((name) => !env[name]?.trim())
+}
+
 interface CommonOptions {
   readonly connectTimeoutMs: number
   readonly poolSize: number

@@ -111,6 +111,38 @@ export class SessionStateError extends ConcreteDbError {}
 export class NotFoundError extends ConcreteDbError {}
 
 /**
+ * A class was used as an entity that the data source does not hold: it is not declared with
+ * `@Entity()`, or (on the default data source) its module was loaded only after `getDataSource()`
+ * opened. `entity` is the class's name.
+ */
+export class UnknownEntityError extends ConcreteDbError {
+  readonly entity: string
+
+  constructor(entity: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.entity = entity
+  }
+}
+
+/**
+ * An entity of the application has no table in a configured database: its migration was not
+ * written or not applied. Names the entity, the table and the commands that fix it.
+ *
+ * @example
+ * // MissingTableError: MyModel's table "my_model" does not exist in postgres://app:***@db:5432/app; …
+ */
+export class MissingTableError extends ConcreteDbError {
+  readonly entity: string
+  readonly table: string
+
+  constructor(entity: string, table: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.entity = entity
+    this.table = table
+  }
+}
+
+/**
  * A stored message (or a plain object said to be one) could not be turned back into an instance of
  * its message class: its type is not registered, its content is not JSON, or the JSON does not fit
  * the class. Names the message id (when there is one) and the type; `problems` lists what is wrong.

@@ -17,6 +17,8 @@ export {
   QueryError,
   SessionStateError,
   NotFoundError,
+  UnknownEntityError,
+  MissingTableError,
 } from "./errors"
 
 export { Session, type SessionOptions } from "./session"

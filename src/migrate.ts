@@ -30,26 +30,36 @@ export async function migrate(
   dataSource: DataSource,
   options: MigrateOptions = {},
 ): Promise<Migration[]> {
-  const timeoutMs = options.lockTimeoutMs ?? 60_000
   try {
-    if (dataSource.options.type === "better-sqlite3")
-      return await migrateSqlite(dataSource, timeoutMs)
-    if (dataSource.options.type === "postgres") return await migratePostgres(dataSource)
-    if (DriverUtils.isMySQLFamily(dataSource.driver))
-      return await migrateMysql(dataSource, timeoutMs)
-    return await dataSource.runMigrations({ transaction: "each" })
+    return await withMigrationLock(dataSource, options, () =>
+      dataSource.runMigrations({ transaction: "each" }),
+    )
   } catch (error) {
     throw translateError(error, dataSource)
   }
 }
 
-// One IMMEDIATE transaction around all pending migrations: a second process waits for the write
-// lock, then sees them applied. SQLite's DDL is transactional, so a failure leaves the schema as
-// it was. The wait polls instead of leaning on the busy timeout, which would block the event loop.
-function migrateSqlite(dataSource: DataSource, timeoutMs: number): Promise<Migration[]> {
-  return inSqliteMigration(dataSource, timeoutMs, () =>
-    dataSource.runMigrations({ transaction: "each" }),
-  )
+/**
+ * Runs `work` (a change of the schema) under the database-wide lock `migrate` takes, so that it
+ * never overlaps another process's migrations: on SQLite inside one IMMEDIATE transaction with
+ * foreign keys off (see `inSqliteMigration`), on PostgreSQL under an advisory lock, on MySQL
+ * under GET_LOCK.
+ *
+ * @example
+ * await withMigrationLock(dataSource, {}, () => dataSource.undoLastMigration())
+ */
+export function withMigrationLock<T>(
+  dataSource: DataSource,
+  options: MigrateOptions,
+  work: () => Promise<T>,
+): Promise<T> {
+  const timeoutMs = options.lockTimeoutMs ?? 60_000
+  if (dataSource.options.type === "better-sqlite3")
+    return inSqliteMigration(dataSource, timeoutMs, work)
+  if (dataSource.options.type === "postgres") return underPostgresLock(dataSource, work)
+  if (DriverUtils.isMySQLFamily(dataSource.driver))
+    return underMysqlLock(dataSource, timeoutMs, work)
+  return work()
 }
 
 /**
@@ -132,13 +142,13 @@ async function beginImmediate(
   }
 }
 
-async function migratePostgres(dataSource: DataSource): Promise<Migration[]> {
+async function underPostgresLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
   const lock = dataSource.createQueryRunner("master")
   try {
     // Waits for another process's migrations; released with the connection at the latest.
     await lock.query("SELECT pg_advisory_lock($1)", [PG_LOCK_KEY])
     try {
-      return await dataSource.runMigrations({ transaction: "each" })
+      return await work()
     } finally {
       await lock.query("SELECT pg_advisory_unlock($1)", [PG_LOCK_KEY])
     }
@@ -147,7 +157,11 @@ async function migratePostgres(dataSource: DataSource): Promise<Migration[]> {
   }
 }
 
-async function migrateMysql(dataSource: DataSource, timeoutMs: number): Promise<Migration[]> {
+async function underMysqlLock<T>(
+  dataSource: DataSource,
+  timeoutMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
   const lock = dataSource.createQueryRunner("master")
   // GET_LOCK names are server-wide; the database name keeps databases apart.
   const name = `concrete_db_migrate:${String(dataSource.options.database)}`.slice(0, 64)
@@ -162,7 +176,7 @@ async function migrateMysql(dataSource: DataSource, timeoutMs: number): Promise<
       )
     }
     try {
-      return await dataSource.runMigrations({ transaction: "each" })
+      return await work()
     } finally {
       await lock.query("SELECT RELEASE_LOCK(?)", [name])
     }

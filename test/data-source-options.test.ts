@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { ConfigurationError, dataSourceOptionsFromEnv, describeTarget, loadEnv } from "../src"
+import { isEmbeddedDefault } from "../src/data-source-options"
 
 const SERVER = {
   DB_USERNAME: "app",
@@ -196,5 +197,20 @@ describe("loadEnv", () => {
       DB_DATABASE: "from-env.db",
     })
     expect(loadEnv(join(dir, "missing"), { A: "1" })).toEqual({ A: "1" })
+  })
+})
+
+describe("isEmbeddedDefault", () => {
+  it("is true only when no variable of the connection is set", () => {
+    expect(isEmbeddedDefault({})).toBe(true)
+    // Variables that do not name a database leave the default in place.
+    expect(isEmbeddedDefault({ DB_ENTITIES: "dist/*.js", DB_POOL_SIZE: "3", DB_DRIVER: " " })).toBe(
+      true,
+    )
+    expect(isEmbeddedDefault({ DB_DRIVER: "sqlite", DB_DATABASE: "sql_app.db" })).toBe(false)
+    expect(isEmbeddedDefault({ DB_DATABASE: "app.db" })).toBe(false)
+    expect(isEmbeddedDefault({ DB_PASSWORD: "" })).toBe(false)
+    expect(isEmbeddedDefault({ DATABASE_URL: "sqlite:///sql_app.db" })).toBe(false)
+    expect(isEmbeddedDefault({ ...SERVER, DB_DRIVER: "postgresql" })).toBe(false)
   })
 })

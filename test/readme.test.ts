@@ -20,7 +20,9 @@ describe("README examples", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it("has the examples it promises", () => {
-    expect([...examples().keys()]).toEqual(expect.arrayContaining(["session", "services"]))
+    expect([...examples().keys()]).toEqual(
+      expect.arrayContaining(["session", "services", "own-model"]),
+    )
   })
 
   it.each([...examples().entries()])("runs the %s example as written", (name, code) => {
@@ -28,7 +30,15 @@ describe("README examples", () => {
     const file = join(dir, `${name}.ts`)
     writeFileSync(
       file,
-      code.replaceAll('from "concrete-db"', `from ${JSON.stringify(join(ROOT, "src"))}`),
+      code
+        .replaceAll('from "concrete-db"', `from ${JSON.stringify(join(ROOT, "src"))}`)
+        .replaceAll('from "typeorm"', `from ${JSON.stringify(join(ROOT, "node_modules/typeorm"))}`),
+    )
+    // The seed's example runs as a new user runs it: nothing configured, the embedded default.
+    const configured =
+      name === "own-model" ? {} : { DB_DRIVER: "sqlite", DB_DATABASE: join(dir, `${name}.db`) }
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !/^(DB_|DATABASE_URL$)/.test(key)),
     )
     const output = execFileSync(
       process.execPath,
@@ -36,16 +46,17 @@ describe("README examples", () => {
       {
         cwd: dir,
         encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
         env: {
-          ...process.env,
+          ...inherited,
           TS_NODE_PROJECT: join(ROOT, "tsconfig.json"),
           TS_NODE_TRANSPILE_ONLY: "true",
-          DB_DRIVER: "sqlite",
-          DB_DATABASE: join(dir, `${name}.db`),
+          ...configured,
         },
       },
     )
     expect(output.trim().length).toBeGreaterThan(0)
+    if (name === "own-model") expect(output).toBe("saved true\n")
     if (name === "session") expect(output).toMatch(/^1 message by ada-\d+@example.com$/m)
     if (name === "services") {
       expect(output).toContain("UserCreate.role, UserCreate.email")

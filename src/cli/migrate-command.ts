@@ -20,7 +20,8 @@ export const migrateCommand: Command = {
   name: "migrate",
   summary: "Apply pending migrations, naming each as it runs",
   description: [
-    "Applies the migrations the database has not applied yet, oldest first, under a",
+    "Applies the migrations the database has not applied yet, concrete-db's own and the",
+    "application's (DB_MIGRATIONS), in timestamp order, under a",
     "database-wide lock (another process migrating at the same time waits, then finds nothing",
     "to do). On SQLite they run in one transaction; elsewhere each in its own.",
   ].join("\n"),

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm"
+import { MIGRATIONS } from "../../migrations"
 
 /** Which of a data source's migrations the database has applied, and which are pending. */
 export interface MigrationState {
@@ -67,4 +68,14 @@ export function declaredMigrations(dataSource: DataSource): string[] {
     .map((Migration) => new Migration())
     .sort((a, b) => timestampOf(a) - timestampOf(b))
     .map(migrationName)
+}
+
+/**
+ * The names of concrete-db's own migrations; every other migration is the application's.
+ *
+ * @example
+ * packageMigrationNames().has("InitialSchema1764230400000") // true
+ */
+export function packageMigrationNames(): ReadonlySet<string> {
+  return new Set(MIGRATIONS.map((Migration) => migrationName(new Migration())))
 }

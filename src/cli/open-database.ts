@@ -50,7 +50,7 @@ export async function withDatabase<T>(
   options: OpenDatabaseOptions,
   fn: (dataSource: DataSource) => Promise<T>,
 ): Promise<T> {
-  const dataSource = createDataSource({ env: loadEnv(io.cwd, io.env) })
+  const dataSource = applicationDataSource(io)
   if (options.require === "current") {
     const missing = missingSqliteFile(dataSource)
     if (missing !== undefined) {
@@ -73,6 +73,20 @@ export async function withDatabase<T>(
   } finally {
     await dataSource.destroy()
   }
+}
+
+/**
+ * The data source the CLI works on: the environment `io` sees (`.env` in `io.cwd` included), the
+ * built-in entities and migrations, and the application's from `DB_ENTITIES` and `DB_MIGRATIONS`
+ * (globs relative to `io.cwd`).
+ *
+ * @throws ConfigurationError for a bad environment or a `DB_*` file that cannot be loaded.
+ *
+ * @example
+ * const dataSource = applicationDataSource(io) // not initialized
+ */
+export function applicationDataSource(io: CliIo): DataSource {
+  return createDataSource({ env: loadEnv(io.cwd, io.env), cwd: io.cwd, allDeclaredEntities: true })
 }
 
 /**

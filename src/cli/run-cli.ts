@@ -7,6 +7,9 @@ import { demoCommand } from "./demo-command"
 import { exportCommand } from "./export-command"
 import { messagesCommand } from "./messages-command"
 import { migrateCommand } from "./migrate-command"
+import { migrationGenerateCommand } from "./migration-generate-command"
+import { migrationRevertCommand } from "./migration-revert-command"
+import { migrationShowCommand } from "./migration-show-command"
 import { redactSecrets } from "./redact-secrets"
 import { statusCommand } from "./status-command"
 
@@ -14,6 +17,9 @@ import { statusCommand } from "./status-command"
 export const COMMANDS: readonly Command[] = [
   demoCommand,
   migrateCommand,
+  migrationGenerateCommand,
+  migrationRevertCommand,
+  migrationShowCommand,
   statusCommand,
   messagesCommand,
   exportCommand,
@@ -23,6 +29,8 @@ const ENVIRONMENT_HELP = [
   "Environment:",
   "  DB_DRIVER, DB_USERNAME, DB_PASSWORD, DB_HOST, DB_PORT, DB_DATABASE, or DATABASE_URL",
   "  (a .env file is read too); none set: the SQLite file sql_app.db in this directory.",
+  "  DB_ENTITIES, DB_MIGRATIONS: comma-separated globs of the application's compiled entity and",
+  "  migration files, relative to this directory.",
   "",
   "Exit codes: 0 success, 1 failure (unknown project, bad configuration, database error),",
   "2 wrong command line.",

@@ -1,9 +1,8 @@
 import type { DataSource } from "typeorm"
-import { createDataSource } from "../create-data-source"
-import { describeTarget, loadEnv } from "../data-source-options"
+import { describeTarget } from "../data-source-options"
 import type { Command } from "./command"
 import { declaredMigrations, migrationState } from "./migration-state"
-import { connect, missingSqliteFile } from "./open-database"
+import { applicationDataSource, connect, missingSqliteFile } from "./open-database"
 
 /**
  * `concrete-db status`: the database target (password masked), applied and pending migrations,
@@ -22,7 +21,7 @@ export const statusCommand: Command = {
   args: [],
   options: {},
   async run({ io }) {
-    const dataSource = createDataSource({ env: loadEnv(io.cwd, io.env) })
+    const dataSource = applicationDataSource(io)
     const target = describeTarget(dataSource.options)
     const missing = missingSqliteFile(dataSource)
     if (missing !== undefined) {

@@ -61,7 +61,10 @@ describe("concrete-db on bad input", () => {
   it("exits 2 with one line for a wrong command line", async () => {
     const cases: [string[], RegExp][] = [
       [[], /^concrete-db: missing command \(see "concrete-db --help"\)$/m],
-      [["nope"], /unknown command "nope" \(commands: demo, migrate, status, messages, export\)/],
+      [
+        ["nope"],
+        /unknown command "nope" \(commands: demo, migrate, migration:generate, migration:revert, migration:show, status, messages, export\)/,
+      ],
       [["messages"], /^concrete-db messages: missing argument <project>/],
       [["messages", "a", "b"], /^concrete-db messages: unexpected argument "b"/],
       [["messages", "a", "--bogus"], /^concrete-db messages: unknown option '--bogus'/],

@@ -93,9 +93,10 @@ describe("concrete-db migration:show on an SQLite file that does not exist", () 
     expect(shown.stdout).toBe(
       [
         `Database: sqlite:${join(dir, "absent.db")}`,
-        "[ ] InitialSchema1764230400000  concrete-db",
-        "[ ] AddThing1795000000000       application",
-        "0 applied, 2 pending.",
+        "[ ] InitialSchema1764230400000       concrete-db",
+        "[ ] AddThing1795000000000            application",
+        "[ ] MessageStatusCheck1795910400000  concrete-db",
+        "0 applied, 3 pending.",
         "",
       ].join("\n"),
     )
@@ -139,7 +140,7 @@ describeEachDatabase(
       const shown = await cli("migration:show")
       expect(shown).toMatchObject({ code: 0, stderr: "" })
       expect(shown.stdout).toMatch(
-        /^Database: .+\n\[ \] InitialSchema1764230400000 +concrete-db\n\[ \] AddReminder\d{13} +application\n0 applied, 2 pending\.\n$/,
+        /^Database: .+\n\[ \] InitialSchema1764230400000 +concrete-db\n\[ \] MessageStatusCheck1795910400000 +concrete-db\n\[ \] AddReminder\d{13} +application\n0 applied, 3 pending\.\n$/,
       )
     })
 
@@ -147,7 +148,7 @@ describeEachDatabase(
       const migrated = await cli("migrate")
       expect(migrated).toMatchObject({ code: 0, stderr: "" })
       expect(migrated.stdout).toMatch(
-        /Applying InitialSchema1764230400000 … done \(\d+ ms\)\nApplying AddReminder\d{13} … done \(\d+ ms\)\nApplied 2 migrations\.\n$/,
+        /Applying InitialSchema1764230400000 … done \(\d+ ms\)\nApplying MessageStatusCheck1795910400000 … done \(\d+ ms\)\nApplying AddReminder\d{13} … done \(\d+ ms\)\nApplied 3 migrations\.\n$/,
       )
       const again = await cli("migration:generate", "migrations/Again")
       expect(again).toMatchObject({ code: 1, stdout: "" })
@@ -156,7 +157,7 @@ describeEachDatabase(
       )
       const shown = await cli("migration:show")
       expect(shown.stdout).toMatch(
-        /\[X\] InitialSchema1764230400000 +concrete-db\n\[X\] AddReminder\d{13} +application\n2 applied, 0 pending\.\n$/,
+        /\[X\] InitialSchema1764230400000 +concrete-db\n\[X\] MessageStatusCheck1795910400000 +concrete-db\n\[X\] AddReminder\d{13} +application\n3 applied, 0 pending\.\n$/,
       )
       for (const run of [migrated, again, shown]) {
         if (secret()) expect(run.stdout + run.stderr).not.toContain(secret())
@@ -203,7 +204,7 @@ describeEachDatabase(
       )
       const shown = await cli("migration:show")
       expect(shown.stdout).toMatch(
-        /\[X\] InitialSchema1764230400000 +concrete-db\n\[ \] AddReminder\d{13} +application\n\[ \] AddNote\d{13} +application\n1 applied, 2 pending\.\n$/,
+        /\[X\] InitialSchema1764230400000 +concrete-db\n\[X\] MessageStatusCheck1795910400000 +concrete-db\n\[ \] AddReminder\d{13} +application\n\[ \] AddNote\d{13} +application\n2 applied, 2 pending\.\n$/,
       )
       const status = await cli("status")
       expect(status.stdout).toMatch(/^ {2}reminder +\(no table\)$/m)

@@ -531,12 +531,19 @@ describeEachDatabase("hostile input", (db) => {
           ])
         }
       }
-      // Large but sane values work (the limit is capped).
+      // A large but sane skip works; a limit over the cap is refused, naming it.
       expect(
         Array.isArray(
-          await getMessages(s, conversation.projectId, { skip: 2 ** 31, limit: 2 ** 40 }),
+          await getMessages(s, conversation.projectId, { skip: 2 ** 31, limit: 1_000 }),
         ),
       ).toBe(true)
+      const overCap = await getMessages(s, conversation.projectId, { limit: 2 ** 40 }).catch(
+        (caught: unknown) => caught,
+      )
+      expect(overCap).toBeInstanceOf(ValidationError)
+      expect((overCap as ValidationError).issues.map((issue) => issue.property)).toEqual([
+        "Pagination.limit",
+      ])
     }, db().dataSource)
   })
 

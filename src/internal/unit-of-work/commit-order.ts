@@ -83,16 +83,29 @@ function byPlan(
   return groups
 }
 
+// Entities in batches of one entity each, the batches in type order (`direction` 1: parents'
+// tables first; -1: children's tables first).
+function batches(
+  entities: Iterable<object>,
+  planFor: (entity: object) => EntityPlan,
+  metadatas: readonly EntityMetadata[],
+  direction: 1 | -1,
+): [EntityPlan, object[]][] {
+  const order = typeOrder(metadatas)
+  const rank = (plan: EntityPlan): number => direction * (order.get(plan.metadata) ?? 0)
+  return [...byPlan(entities, planFor).entries()].sort(([a], [b]) => rank(a) - rank(b))
+}
+
 /** New entities in insert order: parents' tables first, parent rows before child rows. */
 export function orderInserts(
   entities: Iterable<object>,
   planFor: (entity: object) => EntityPlan,
   metadatas: readonly EntityMetadata[],
 ): EntityBatch[] {
-  const order = typeOrder(metadatas)
-  return [...byPlan(entities, planFor).entries()]
-    .sort(([a], [b]) => (order.get(a.metadata) ?? 0) - (order.get(b.metadata) ?? 0))
-    .map(([plan, list]) => ({ plan, entities: parentsFirst(plan, list) }))
+  return batches(entities, planFor, metadatas, 1).map(([plan, list]) => ({
+    plan,
+    entities: parentsFirst(plan, list),
+  }))
 }
 
 /** Deleted entities in delete order: children's tables first. */
@@ -101,8 +114,5 @@ export function orderDeletes(
   planFor: (entity: object) => EntityPlan,
   metadatas: readonly EntityMetadata[],
 ): EntityBatch[] {
-  const order = typeOrder(metadatas)
-  return [...byPlan(entities, planFor).entries()]
-    .sort(([a], [b]) => (order.get(b.metadata) ?? 0) - (order.get(a.metadata) ?? 0))
-    .map(([plan, list]) => ({ plan, entities: list }))
+  return batches(entities, planFor, metadatas, -1).map(([plan, list]) => ({ plan, entities: list }))
 }

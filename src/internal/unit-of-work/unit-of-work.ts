@@ -26,6 +26,7 @@ import { IdentityMap } from "./identity-map"
 import { revertToSnapshot } from "./revert"
 import { UndoLog } from "./undo-log"
 import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
+import { validateWork } from "./work-validator"
 
 /**
  * The bookkeeping of one session: which objects are new, tracked or deleted; what a flush must
@@ -271,7 +272,7 @@ export class UnitOfWork implements RowAdopter {
       this.planOfEntity,
       this.dataSource!.entityMetadatas,
     )
-    return { inserts, updates, links, deletes }
+    return validateWork({ inserts, updates, links, deletes }, this.dataSource!)
   }
 
   /** Writes the work through the connection (see `persistWork`). */
@@ -284,8 +285,7 @@ export class UnitOfWork implements RowAdopter {
    * the undo log remembers what they were.
    */
   afterFlush(work: Work): void {
-    // Every new object was in this flush's inserts.
-    this.newObjects.clear()
+    this.newObjects.clear() // every new object was in this flush's inserts
     for (const { plan, entities } of work.inserts) {
       for (const entity of entities) {
         this.undoLog.recordInsert(entity)

@@ -1,0 +1,101 @@
+import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata"
+
+/**
+ * What is wrong with a value a column cannot store exactly on every database, or undefined when
+ * it can. Built once per column (see `valueCheckOf`); the wording is the DTO validators' own.
+ */
+export type ValueCheck = (value: unknown) => string | undefined
+
+const TEXT_TYPES = new Set<unknown>([
+  "varchar",
+  "character varying",
+  "char",
+  "character",
+  "nvarchar",
+  "nchar",
+  "text",
+  "tinytext",
+  "mediumtext",
+  "longtext",
+  "simple-enum",
+  String,
+])
+
+const FLOAT_TYPES = new Set<unknown>([
+  "double",
+  "double precision",
+  "float",
+  "float4",
+  "float8",
+  "real",
+  "decimal",
+  "numeric",
+  Number,
+])
+
+// Columns whose name says they hold a secret: their values never appear in a message.
+const SECRET_COLUMN = /pass|secret|token|api_?key|credential/i
+
+/**
+ * The check of one column: text that PostgreSQL refuses (NUL) or every driver alters (an unpaired
+ * surrogate) and text longer than the column's `length` in code points, as the servers count;
+ * `NaN` and the infinities in a float column. Undefined for a column that needs none (uuids,
+ * dates, JSON, integers), so ordinary values cost nothing.
+ */
+export function valueCheckOf(column: ColumnMetadata): ValueCheck | undefined {
+  if (column.transformer || column.isArray) return undefined
+  const secret = SECRET_COLUMN.test(column.databaseName) || SECRET_COLUMN.test(column.propertyName)
+  if (TEXT_TYPES.has(column.type)) {
+    const length = column.length ? Number(column.length) : undefined
+    return textCheck(length !== undefined && Number.isInteger(length) ? length : undefined, secret)
+  }
+  if (FLOAT_TYPES.has(column.type)) {
+    return (value) =>
+      typeof value === "number" && !Number.isFinite(value)
+        ? `must be a finite number (got ${String(value)})`
+        : undefined
+  }
+  return undefined
+}
+
+function textCheck(max: number | undefined, secret: boolean): ValueCheck {
+  return (value) => {
+    if (typeof value !== "string") return undefined
+    // Native scans: a few nanoseconds for an ordinary value.
+    if (value.includes("\u0000") || !isWellFormed(value)) {
+      return `must not contain the NUL character (\\u0000) or an unpaired surrogate (got ${shown(value, secret)})`
+    }
+    if (max !== undefined && !fitsCodePoints(value, max)) {
+      return `must be shorter than or equal to ${max} characters (got ${codePointCount(value)} characters: ${shown(value, secret)})`
+    }
+    return undefined
+  }
+}
+
+// String.prototype.isWellFormed (Node 20) is not in the ES2023 library this package compiles with.
+function isWellFormed(value: string): boolean {
+  return (value as string & { isWellFormed(): boolean }).isWellFormed()
+}
+
+function fitsCodePoints(value: string, max: number): boolean {
+  // A code point is one or two UTF-16 code units.
+  if (value.length <= max) return true
+  if (value.length > max * 2) return false
+  return codePointCount(value) <= max
+}
+
+function codePointCount(value: string): number {
+  let count = 0
+  for (const _ of value) count += 1
+  return count
+}
+
+const SHOWN = 40
+
+/** A value as an error may show it: JSON-escaped (a lone surrogate stays visible), shortened. */
+export function shown(value: string, secret: boolean): string {
+  if (secret) return '"***"'
+  const head = value.length > SHOWN ? value.slice(0, SHOWN) : value
+  const escaped = JSON.stringify(head)
+  return value.length > SHOWN ? `${escaped.slice(0, -1)}…" (${value.length} UTF-16 units)` : escaped
+}

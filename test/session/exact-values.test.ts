@@ -1,0 +1,134 @@
+import { Client, Session, User, ValidationError } from "../../src"
+import { describeEachDatabase } from "../support/databases"
+import { newOwned } from "../support/fixtures"
+import { make, unique } from "../support/graph"
+
+// Written through the Session directly (no DTO): a value that cannot be stored exactly on every
+// database is refused on every database alike, before anything is sent, and the session goes on.
+
+const LONE_SURROGATE = "a\uD800b"
+const ROBOTS_64 = "🤖".repeat(64) // 64 code points, 128 UTF-16 units: fits a varchar(64)
+
+async function refusal(promise: Promise<unknown>): Promise<ValidationError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
+  expect(error).toBeInstanceOf(ValidationError)
+  return error as ValidationError
+}
+
+describeEachDatabase("Session: values every database stores exactly, or none does", (db) => {
+  const open = () => new Session(db().dataSource)
+
+  async function committedOwned() {
+    const owned = newOwned()
+    await using session = open()
+    session.addAll([owned.user, owned.orchestrator])
+    await session.commit()
+    return owned
+  }
+
+  const badText: ReadonlyArray<readonly [string, string, RegExp]> = [
+    [
+      "a lone surrogate",
+      LONE_SURROGATE,
+      /NUL character .* or an unpaired surrogate \(got "a\\ud800b"\)/,
+    ],
+    [
+      "a NUL character",
+      "a\u0000b",
+      /NUL character .* or an unpaired surrogate \(got "a\\u0000b"\)/,
+    ],
+    ["65 characters in a varchar(64)", "x".repeat(65), /shorter than or equal to 64 characters/],
+    [
+      "65 emoji in a varchar(64)",
+      "🤖".repeat(65),
+      /shorter than or equal to 64 characters \(got 65/,
+    ],
+  ]
+
+  it.each(badText)(
+    "refuses %s on insert before anything is sent, and the session stays usable",
+    async (_label, value, reason) => {
+      await using session = open()
+      const email = `${unique("exact")}@example.com`
+      const other = session.add(make(User, { email: `${unique("other")}@example.com` }))
+      const user = session.add(make(User, { email, firstName: value }))
+      const error = await refusal(session.commit())
+      expect(error.issues).toEqual([
+        { property: "User.firstName", reasons: [expect.stringMatching(reason)] },
+      ])
+      expect(error.message).toMatch(/^Invalid input: User\.firstName must/)
+
+      await using reader = open()
+      expect(await reader.get(User, other.id)).toBeNull()
+      expect(await reader.get(User, user.id)).toBeNull()
+
+      user.firstName = "Ada"
+      await session.commit()
+      expect((await reader.get(User, user.id))?.firstName).toBe("Ada")
+      expect((await reader.get(User, other.id))?.email).toBe(other.email)
+    },
+  )
+
+  it("refuses a bad value on update, writes nothing of the flush, and commits once it is fixed", async () => {
+    const { user } = await committedOwned()
+    await using session = open()
+    const tracked = (await session.get(User, user.id))!
+    const fresh = session.add(make(User, { email: `${unique("fresh")}@example.com` }))
+    tracked.lastName = LONE_SURROGATE
+    const error = await refusal(session.commit())
+    expect(error.issues.map((issue) => issue.property)).toEqual(["User.lastName"])
+
+    await using reader = open()
+    expect((await reader.get(User, user.id))?.lastName ?? null).toBeNull()
+    expect(await reader.get(User, fresh.id)).toBeNull()
+
+    tracked.lastName = "Lovelace"
+    await session.commit()
+    await using later = open()
+    expect((await later.get(User, user.id))?.lastName).toBe("Lovelace")
+    expect(await later.get(User, fresh.id)).not.toBeNull()
+  })
+
+  it("stores 64 emoji in a varchar(64) exactly (the length counts code points)", async () => {
+    await using session = open()
+    const user = session.add(
+      make(User, { email: `${unique("emoji")}@example.com`, firstName: ROBOTS_64 }),
+    )
+    await session.commit()
+    await using reader = open()
+    expect((await reader.get(User, user.id))?.firstName).toBe(ROBOTS_64)
+  })
+
+  it.each([NaN, Infinity, -Infinity])(
+    "refuses %p in a float column on every database, before anything is sent",
+    async (temperature) => {
+      const { orchestrator, operator } = await committedOwned()
+      await using session = open()
+      const client = session.add(make(Client, { orchestrator, operator, temperature }))
+      const error = await refusal(session.commit())
+      expect(error.issues).toEqual([
+        {
+          property: "Client.temperature",
+          reasons: [`must be a finite number (got ${String(temperature)})`],
+        },
+      ])
+      await using reader = open()
+      expect(await reader.get(Client, client.id)).toBeNull()
+
+      client.temperature = 0.7
+      await session.commit()
+      expect((await reader.get(Client, client.id))?.temperature).toBe(0.7)
+    },
+  )
+
+  it("shows a long bad value shortened", async () => {
+    await using session = open()
+    session.add(make(User, { email: `${unique("long")}@example.com`, firstName: "y".repeat(500) }))
+    const error = await refusal(session.commit())
+    expect(error.message).toContain(`"${"y".repeat(40)}…" (500 UTF-16 units)`)
+    expect(error.message).not.toContain("y".repeat(41))
+  })
+})

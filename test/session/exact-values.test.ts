@@ -1,4 +1,4 @@
-import { Client, Session, User, ValidationError } from "../../src"
+import { Client, Operator, Session, User, ValidationError } from "../../src"
 import { describeEachDatabase } from "../support/databases"
 import { newOwned } from "../support/fixtures"
 import { make, unique } from "../support/graph"
@@ -123,6 +123,27 @@ describeEachDatabase("Session: values every database stores exactly, or none doe
       expect((await reader.get(Client, client.id))?.temperature).toBe(0.7)
     },
   )
+
+  it("refuses text over MySQL's 65,535-byte TEXT on every database, and stores what fits", async () => {
+    const { orchestrator } = await committedOwned()
+    await using session = open()
+    const operator = session.add(
+      make(Operator, {
+        name: "Long",
+        title: "developer",
+        instructions: "é".repeat(32_768), // 65,536 bytes
+        orchestrator,
+      }),
+    )
+    const error = await refusal(session.commit())
+    expect(error.issues.map((issue) => issue.property)).toEqual(["Operator.instructions"])
+    await using reader = open()
+    expect(await reader.get(Operator, operator.id)).toBeNull()
+
+    operator.instructions = "é".repeat(32_767)
+    await session.commit()
+    expect((await reader.get(Operator, operator.id))?.instructions).toBe(operator.instructions)
+  })
 
   it("shows a long bad value shortened", async () => {
     await using session = open()

@@ -1,4 +1,5 @@
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata"
+import { portableKindOf } from "../portable-types"
 
 /**
  * What is wrong with a value a column cannot store exactly on every database, or undefined when
@@ -38,7 +39,8 @@ const SECRET_COLUMN = /pass|secret|token|api_?key|credential/i
 
 /**
  * The check of one column: text that PostgreSQL refuses (NUL) or every driver alters (an unpaired
- * surrogate) and text longer than the column's `length` in code points, as the servers count;
+ * surrogate), text longer than the column's `length` in code points, as the servers count, or
+ * than MySQL's TEXT types hold in bytes;
  * `NaN` and the infinities in a float column. Undefined for a column that needs none (uuids,
  * dates, JSON, integers), so ordinary values cost nothing.
  */
@@ -47,7 +49,11 @@ export function valueCheckOf(column: ColumnMetadata): ValueCheck | undefined {
   const secret = SECRET_COLUMN.test(column.databaseName) || SECRET_COLUMN.test(column.propertyName)
   if (TEXT_TYPES.has(column.type)) {
     const length = column.length ? Number(column.length) : undefined
-    return textCheck(length !== undefined && Number.isInteger(length) ? length : undefined, secret)
+    return textCheck(
+      length !== undefined && Number.isInteger(length) ? length : undefined,
+      maxBytesOf(column),
+      secret,
+    )
   }
   if (FLOAT_TYPES.has(column.type)) {
     return (value) =>
@@ -58,7 +64,27 @@ export function valueCheckOf(column: ColumnMetadata): ValueCheck | undefined {
   return undefined
 }
 
-function textCheck(max: number | undefined, secret: boolean): ValueCheck {
+// MySQL/MariaDB's TEXT types hold this many bytes (the other databases' text has no limit): one
+// answer everywhere. A `LongTextColumn` is LONGTEXT there (its row must fit the server's packet).
+const TEXT_BYTES: Record<string, number> = {
+  tinytext: 255,
+  text: 65_535,
+  mediumtext: 16_777_215,
+}
+
+function maxBytesOf(column: ColumnMetadata): number | undefined {
+  if (typeof column.type !== "string") return undefined
+  if (column.type === "text" && portableKindOf(column.target, column.propertyName) === "longtext") {
+    return undefined
+  }
+  return TEXT_BYTES[column.type]
+}
+
+function textCheck(
+  max: number | undefined,
+  maxBytes: number | undefined,
+  secret: boolean,
+): ValueCheck {
   return (value) => {
     if (typeof value !== "string") return undefined
     // Native scans: a few nanoseconds for an ordinary value.
@@ -67,6 +93,13 @@ function textCheck(max: number | undefined, secret: boolean): ValueCheck {
     }
     if (max !== undefined && !fitsCodePoints(value, max)) {
       return `must be shorter than or equal to ${max} characters (got ${codePointCount(value)} characters: ${shown(value, secret)})`
+    }
+    // A UTF-16 code unit is at most 3 bytes in UTF-8.
+    if (maxBytes !== undefined && value.length * 3 > maxBytes) {
+      const bytes = Buffer.byteLength(value, "utf8")
+      if (bytes > maxBytes) {
+        return `must be at most ${maxBytes} bytes in UTF-8 (got ${bytes} bytes: ${shown(value, secret)})`
+      }
     }
     return undefined
   }

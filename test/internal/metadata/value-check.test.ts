@@ -1,4 +1,4 @@
-import { Message, User } from "../../../src"
+import { Message, Operator, User } from "../../../src"
 import { ValidationError } from "../../../src/errors"
 import type { ColumnPlan } from "../../../src/internal/metadata/column-plan"
 import type { EntityPlan } from "../../../src/internal/metadata/entity-plan"
@@ -53,6 +53,21 @@ describe.each(DIALECTS)("value checks on %s", (kind) => {
     [-Infinity, "must be a finite number (got -Infinity)"],
   ])("%p in a float column", (value, reason) => {
     expect(column("ratio").check!(value)).toBe(reason)
+  })
+
+  it("caps a plain text column at MySQL's 65,535 bytes everywhere, and a LongTextColumn by no byte count", () => {
+    const instructions = offline
+      .plan(Operator)
+      .columns.find((candidate) => candidate.property === "instructions")!
+    expect(instructions.check!("x".repeat(65_535))).toBeUndefined()
+    expect(instructions.check!("é".repeat(32_767))).toBeUndefined()
+    expect(instructions.check!("é".repeat(32_768))).toMatch(
+      /^must be at most 65535 bytes in UTF-8 \(got 65536 bytes: "é/,
+    )
+    const content = offline
+      .plan(Message)
+      .columns.find((candidate) => candidate.property === "content")!
+    expect(content.check!("x".repeat(70_000))).toBeUndefined()
   })
 
   it("never shows the value of a secret column", () => {

@@ -20,6 +20,19 @@ describeEachDatabase(
   (db) => {
     const open = () => new Session(db().dataSource)
 
+    // Each read in a session of its own, closed at once: on SQLite sessions take turns.
+    async function read(id: string): Promise<VersionedNote | null> {
+      await using reader = open()
+      return reader.get(VersionedNote, id)
+    }
+
+    // Reads the note and gives the connection back (SQLite); the note stays tracked.
+    async function readAndRelease(session: Session, id: string): Promise<VersionedNote> {
+      const note = (await session.get(VersionedNote, id))!
+      await session.rollback()
+      return note
+    }
+
     async function committedNote(): Promise<VersionedNote> {
       await using session = open()
       const note = session.add(make(VersionedNote, { title: unique("note").slice(-32) }))
@@ -30,8 +43,7 @@ describeEachDatabase(
     it("starts a new row at version 1, in the row and in memory", async () => {
       const note = await committedNote()
       expect(note.version).toBe(1)
-      await using reader = open()
-      expect((await reader.get(VersionedNote, note.id))?.version).toBe(1)
+      expect((await read(note.id))?.version).toBe(1)
     })
 
     it("increments the version of each successful update, in the row and in memory", async () => {
@@ -46,16 +58,16 @@ describeEachDatabase(
       expect(note.version).toBe(3)
       await session.commit() // nothing changed: no update, no new version
       expect(note.version).toBe(3)
-      await using reader = open()
-      expect(await reader.get(VersionedNote, id)).toMatchObject({ title: "third", version: 3 })
+      expect(await read(id)).toMatchObject({ title: "third", version: 3 })
     })
 
     it("fails the second of two sessions that changed the same row, writing nothing of its flush", async () => {
       const { id } = await committedNote()
       await using first = open()
       await using second = open()
-      const mine = (await first.get(VersionedNote, id))!
-      const theirs = (await second.get(VersionedNote, id))!
+      const mine = await readAndRelease(first, id)
+      const theirs = await readAndRelease(second, id)
+      expect([mine.version, theirs.version]).toEqual([1, 1])
       mine.title = "first wins"
       await first.commit()
 
@@ -70,9 +82,8 @@ describeEachDatabase(
       )
       await expect(second.commit()).rejects.toThrow(SessionStateError)
 
-      await using reader = open()
-      expect(await reader.get(VersionedNote, id)).toMatchObject({ title: "first wins", version: 2 })
-      expect(await reader.get(VersionedNote, alsoNew.id)).toBeNull()
+      expect(await read(id)).toMatchObject({ title: "first wins", version: 2 })
+      expect(await read(alsoNew.id)).toBeNull()
 
       // After rollback the session reads the row again and can change it.
       await second.rollback()
@@ -81,8 +92,7 @@ describeEachDatabase(
       expect(fresh.version).toBe(2)
       fresh.title = "second, again"
       await second.commit()
-      await using later = open()
-      expect(await later.get(VersionedNote, id)).toMatchObject({
+      expect(await read(id)).toMatchObject({
         title: "second, again",
         version: 3,
       })
@@ -91,10 +101,11 @@ describeEachDatabase(
     it("fails an update of a row another session deleted", async () => {
       const { id } = await committedNote()
       await using session = open()
-      const note = (await session.get(VersionedNote, id))!
+      const note = await readAndRelease(session, id)
       await using other = open()
       other.delete((await other.get(VersionedNote, id))!)
       await other.commit()
+      await other.close()
       note.title = "gone"
       await expect(session.commit()).rejects.toThrow(StaleUpdateError)
     })

@@ -22,6 +22,8 @@ const TEXT_TYPES = new Set<unknown>([
   String,
 ])
 
+const VARCHAR_TYPES = new Set<unknown>(["varchar", "character varying", "nvarchar", String])
+
 const FLOAT_TYPES = new Set<unknown>([
   "double",
   "double precision",
@@ -48,7 +50,12 @@ export function valueCheckOf(column: ColumnMetadata): ValueCheck | undefined {
   if (column.transformer || column.isArray) return undefined
   const secret = SECRET_COLUMN.test(column.databaseName) || SECRET_COLUMN.test(column.propertyName)
   if (TEXT_TYPES.has(column.type)) {
-    const length = column.length ? Number(column.length) : undefined
+    // A varchar declared without a length is varchar(255) on MySQL/MariaDB (TypeORM's default).
+    const length = column.length
+      ? Number(column.length)
+      : VARCHAR_TYPES.has(column.type)
+        ? 255
+        : undefined
     return textCheck(
       length !== undefined && Number.isInteger(length) ? length : undefined,
       maxBytesOf(column),

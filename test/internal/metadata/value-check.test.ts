@@ -23,7 +23,12 @@ describe.each(DIALECTS)("value checks on %s", (kind) => {
   })
 
   it("checks text and float columns only: not uuids, integers, dates or JSON", () => {
-    expect(plan.checked.map((checked) => checked.property)).toEqual(["title", "ratio", "apiKey"])
+    expect(plan.checked.map((checked) => checked.property)).toEqual([
+      "title",
+      "ratio",
+      "apiKey",
+      "remark",
+    ])
     const message = offline.plan(Message)
     expect(message.checked.map((checked) => checked.property)).not.toContain("id")
     expect(message.checked.map((checked) => checked.property)).not.toContain("createdAt")
@@ -68,6 +73,11 @@ describe.each(DIALECTS)("value checks on %s", (kind) => {
       .plan(Message)
       .columns.find((candidate) => candidate.property === "content")!
     expect(content.check!("x".repeat(70_000))).toBeUndefined()
+  })
+
+  it("holds a varchar declared without a length to 255 characters, as MySQL/MariaDB do", () => {
+    expect(column("remark").check!("r".repeat(255))).toBeUndefined()
+    expect(column("remark").check!("r".repeat(256))).toMatch(/shorter than or equal to 255/)
   })
 
   it("never shows the value of a secret column", () => {

@@ -31,7 +31,7 @@ export class TestDefaulted {
   score?: number
 }
 
-/** A `@VersionColumn` (optimistic concurrency), a float column and a secret one. */
+/** A `@VersionColumn` (optimistic concurrency), a float column, a secret one, an unsized varchar. */
 @Entity("test_versioned")
 export class TestVersioned {
   @PrimaryColumn({ type: "uuid" })
@@ -45,6 +45,9 @@ export class TestVersioned {
 
   @Column({ name: "api_key", type: "varchar", length: 64, nullable: true })
   apiKey?: string | null
+
+  @Column({ type: "varchar", nullable: true })
+  remark?: string | null
 
   @VersionColumn({ type: "integer" })
   version!: number

@@ -41,7 +41,14 @@ describe.each(DIALECTS)("@VersionColumn on %s", (kind) => {
 
   // A note as read from its row at `version`.
   function stored(version: number): TestVersioned {
-    const note = make(TestVersioned, { id: ID, title: "old", ratio: null, apiKey: null, version })
+    const note = make(TestVersioned, {
+      id: ID,
+      title: "old",
+      ratio: null,
+      apiKey: null,
+      remark: null,
+      version,
+    })
     setSnapshot(note, plan.snapshotRow(note))
     return note
   }

@@ -107,6 +107,33 @@ export class QueryError extends ConcreteDbError {}
  */
 export class SessionStateError extends ConcreteDbError {}
 
+/**
+ * An UPDATE of an entity with a `@VersionColumn` found its row changed (or deleted) by another
+ * session since this one read it: nothing of the flush was written (its transaction was rolled
+ * back). `rollback()`, read the row again and redo the change, or tell the user. Names the entity
+ * and its id.
+ *
+ * @example
+ * try {
+ *   await session.commit()
+ * } catch (error) {
+ *   if (!(error instanceof StaleUpdateError)) throw error
+ *   await session.rollback() // then read error.entity error.id again and retry
+ * }
+ */
+export class StaleUpdateError extends ConcreteDbError {
+  readonly entity: string
+  readonly id: string
+
+  constructor(entity: string, id: string, version: unknown) {
+    super(
+      `${entity} ${id} was changed or deleted by another session since it was read (this session read version ${String(version)}); nothing was written. Roll back, read it again and redo the change.`,
+    )
+    this.entity = entity
+    this.id = id
+  }
+}
+
 /** A row the caller relies on does not exist (for example `session.refresh` of a deleted row). */
 export class NotFoundError extends ConcreteDbError {}
 

@@ -16,6 +16,7 @@ export {
   ConnectionError,
   QueryError,
   SessionStateError,
+  StaleUpdateError,
   NotFoundError,
   UnknownEntityError,
   MissingTableError,

@@ -30,6 +30,11 @@ export function registerPortableColumn(
   properties.set(propertyName, kind)
 }
 
+/** The portable kind a column was declared with (`LongTextColumn`: "longtext"), if any. */
+export function portableKindOf(target: unknown, propertyName: string): PortableKind | undefined {
+  return declared.get(target as object)?.get(propertyName)
+}
+
 /** The column type (and precision) a portable kind has on the given driver. */
 export function portableColumnType(driver: Driver, kind: PortableKind): PortableColumnType {
   const mysqlFamily = DriverUtils.isMySQLFamily(driver)

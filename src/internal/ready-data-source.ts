@@ -1,7 +1,9 @@
 import type { DataSource } from "typeorm"
+import { loadPacketLimit } from "./drivers/mysql/mysql-packet-limit"
 import { adaptPortableColumns } from "./portable-types"
 
 const initializing = new WeakMap<DataSource, Promise<DataSource>>()
+const limitsRead = new WeakMap<DataSource, Promise<void>>()
 
 /**
  * The data source, initialized: sessions that start together share one attempt, and a failed
@@ -17,5 +19,15 @@ export async function readyDataSource(dataSource: DataSource): Promise<DataSourc
     await pending
   }
   adaptPortableColumns(dataSource)
+  // MySQL/MariaDB: the packet limit, once, so a flush refuses a row that cannot fit it.
+  let limit = limitsRead.get(dataSource)
+  if (!limit) {
+    limit = loadPacketLimit(dataSource).catch((error: unknown) => {
+      limitsRead.delete(dataSource)
+      throw error
+    })
+    limitsRead.set(dataSource, limit)
+  }
+  await limit
   return dataSource
 }

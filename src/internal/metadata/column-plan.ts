@@ -4,6 +4,7 @@ import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import type { Dialect } from "../drivers/dialect"
 import { parseSqliteDateTime, sqliteDateTime } from "../drivers/sqlite/sqlite-dates"
 import { stampOf, type Stamp } from "./stamped-columns"
+import { valueCheckOf, type ValueCheck } from "./value-check"
 
 /** How one column's value travels between an entity and the database. */
 export interface ColumnPlan {
@@ -47,6 +48,8 @@ export interface ColumnPlan {
   readonly restore: (snapshot: unknown) => unknown
   /** What a written value is kept as in a snapshot (a Date as its time: Dates change in place). */
   readonly keep: (converted: unknown) => unknown
+  /** What every database cannot store exactly (see `value-check.ts`); undefined: nothing. */
+  readonly check: ValueCheck | undefined
 }
 
 /** A primary-key value as a map key: ids are strings or numbers, anything else goes through JSON. */
@@ -249,6 +252,7 @@ export function planColumn(
             : undefined,
     key: isUuid ? (value) => keyOf(typeof value === "string" ? lowerUuid(value) : value) : keyOf,
     generateUuid: column.isPrimary && (isUuid || column.generationStrategy === "uuid"),
+    check: valueCheckOf(column),
     ...conversions(column, dialect, dataSource),
   }
 }

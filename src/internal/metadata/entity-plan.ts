@@ -37,6 +37,10 @@ export class EntityPlan {
    * nothing does, and then the session broadcasts nothing for this entity.
    */
   readonly events: EntityEvents | undefined
+  /** Columns with a value check (see `value-check.ts`), run on every row a flush writes. */
+  readonly checked: readonly ColumnPlan[]
+  /** TypeORM's `@VersionColumn`: 1 on insert, compared and incremented by every update. */
+  readonly version: ColumnPlan | undefined
   /** Whether entities read need an `afterLoad` broadcast (checked per row: a plain field). */
   readonly afterLoad: boolean
   private readonly subsets = new Map<string, readonly ColumnPlan[]>()
@@ -71,6 +75,8 @@ export class EntityPlan {
     this.filled = this.columns.filter(
       (column) => column.fill !== undefined && column.property !== undefined && !column.stamp,
     )
+    this.checked = this.columns.filter((column) => column.check !== undefined)
+    this.version = this.columns.find((column) => column.column.isVersion)
     this.events = entityEventsOf(metadata, dataSource)
     this.afterLoad = this.events?.afterLoad ?? false
   }

@@ -1,5 +1,5 @@
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
-import { readColumn, type ColumnPlan } from "../metadata/column-plan"
+import { readColumn, writeColumn, type ColumnPlan } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
 import { isPersisted, linksOf, snapshotOf } from "./entity-state"
 import type { ChangeSet, LinkChange } from "./work"
@@ -20,6 +20,8 @@ export function prepareInsert(plan: EntityPlan, entity: object, now: Date): void
     const value = readColumn(entity, column)
     if (value !== undefined && column.property !== undefined) record[column.property] = value
   }
+  // A @VersionColumn starts at 1, as TypeORM starts it.
+  if (plan.version && readColumn(entity, plan.version) == null) writeColumn(entity, plan.version, 1)
   // What the row will hold for unset properties (a literal default, or null), in memory too.
   for (const column of plan.filled) {
     if (record[column.property!] === undefined) record[column.property!] = column.fill!.value
@@ -42,7 +44,7 @@ export function computeChangeSet(
   let stampColumn: ColumnPlan | undefined
   let stampChangedByUser = false
   for (const column of plan.columns) {
-    if (column.isPrimary) continue
+    if (column.isPrimary || column === plan.version) continue
     const value = column.relation
       ? currentValue(entity, column, values)
       : readColumn(entity, column)
@@ -65,7 +67,14 @@ export function computeChangeSet(
     changed.push(stampColumn)
     changedValues.push(readColumn(entity, stampColumn))
   }
-  return { plan, entity, columns: changed, values: changedValues }
+  if (!plan.version) return { plan, entity, columns: changed, values: changedValues }
+  // The row must still have the version read; the update writes the next one, here too.
+  const expectedVersion = values ? values[plan.version.index] : readColumn(entity, plan.version)
+  const next = Number(expectedVersion) + 1
+  writeColumn(entity, plan.version, next)
+  changed.push(plan.version)
+  changedValues.push(next)
+  return { plan, entity, columns: changed, values: changedValues, expectedVersion }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { QueryError } from "../../errors"
+import { QueryError, StaleUpdateError } from "../../errors"
 import type { Connection } from "../drivers/connection"
 import type { Dialect } from "../drivers/dialect"
 import { onTable } from "../errors/statement-failure"
@@ -123,7 +123,11 @@ async function update(change: ChangeSet, connection: Connection): Promise<void> 
   const key = columns.map((column) => column.index).join(",")
   const params = columns.map((column, i) => column.toDatabase(values[i]))
   for (const column of plan.primary) params.push(column.toDatabase(readColumn(entity, column)))
+  if (plan.version) params.push(change.expectedVersion)
   const affected = await connection.run(updateSql(plan, columns, key), params)
+  if (affected === 0 && plan.version) {
+    throw new StaleUpdateError(plan.metadata.name, plan.identity(entity)!, change.expectedVersion)
+  }
   if (affected === 0) {
     throw new QueryError(
       `${plan.metadata.name} ${plan.identity(entity)} was not updated because its row no longer exists (deleted by another session or by a cascade); refresh or re-add it.`,

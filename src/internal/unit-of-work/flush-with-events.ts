@@ -55,12 +55,25 @@ export async function flushWithEvents(
       throw error
     }
   }
+  // Values are refused before the flush's statements; when a listener began the transaction
+  // already, it is failed as a listener's error fails it (its own writes are not kept).
+  const refused = async <T>(step: () => T): Promise<T> => {
+    try {
+      return step()
+    } catch (error) {
+      if (connection) await control.fail(error)
+      throw error
+    }
+  }
   await listened(() => beforeInsert(inserts, runner))
-  const work = unitOfWork.completeWork(inserts, now)
+  const work = await refused(() => unitOfWork.completeWork(inserts, now))
   const before: DatabaseEntities = new Map()
   const planFor = unitOfWork.planOfEntity
   const updated = await listened(() => beforeUpdateAndRemove(work, planFor, runner, before))
-  if (updated.size > 0) recompute(work, updated, now)
+  if (updated.size > 0) {
+    recompute(work, updated, now)
+    await refused(() => unitOfWork.validate(work)) // what a beforeUpdate listener set, too
+  }
   if (isEmptyWork(work)) return
   connection ??= await control.begin()
   try {

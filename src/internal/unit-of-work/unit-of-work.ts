@@ -26,6 +26,7 @@ import { IdentityMap } from "./identity-map"
 import { revertToSnapshot } from "./revert"
 import { UndoLog } from "./undo-log"
 import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
+import { validateWork } from "./work-validator"
 
 /**
  * The bookkeeping of one session: which objects are new, tracked or deleted; what a flush must
@@ -50,6 +51,8 @@ export class UnitOfWork implements RowAdopter {
   /** Entities hydrated by a read that still need their `afterLoad` broadcast. */
   private hydrated: object[] | undefined
   readonly planOfEntity = (entity: object): EntityPlan => this.planFor(entity)
+  /** Refuses a flush's values that cannot be stored exactly, before it begins (work-validator). */
+  readonly validate = (work: Work): Work => validateWork(work, this.dataSource!)
 
   bind(dataSource: DataSource, dialect: Dialect): void {
     this.dataSource = dataSource
@@ -145,8 +148,7 @@ export class UnitOfWork implements RowAdopter {
     const existing = this.lookup(plan, identity)
     if (existing) return existing
     const entity = plan.hydrate(row)
-    // The row as read is the snapshot: nothing to copy.
-    setSnapshot(entity, row as unknown[])
+    setSnapshot(entity, row as unknown[]) // the row as read is the snapshot: nothing to copy
     if (plan.links.length > 0) setLinks(entity, loadedLinks(plan, entity))
     this.identities.set(plan.metadata, identity, entity)
     if (plan.afterLoad) (this.hydrated ??= []).push(entity)
@@ -271,7 +273,7 @@ export class UnitOfWork implements RowAdopter {
       this.planOfEntity,
       this.dataSource!.entityMetadatas,
     )
-    return { inserts, updates, links, deletes }
+    return this.validate({ inserts, updates, links, deletes })
   }
 
   /** Writes the work through the connection (see `persistWork`). */
@@ -284,8 +286,7 @@ export class UnitOfWork implements RowAdopter {
    * the undo log remembers what they were.
    */
   afterFlush(work: Work): void {
-    // Every new object was in this flush's inserts.
-    this.newObjects.clear()
+    this.newObjects.clear() // every new object was in this flush's inserts
     for (const { plan, entities } of work.inserts) {
       for (const entity of entities) {
         this.undoLog.recordInsert(entity)
@@ -324,9 +325,8 @@ export class UnitOfWork implements RowAdopter {
     for (const entity of this.deleted) if (!isPersisted(entity)) this.deleted.delete(entity)
   }
 
-  /** A flush failed: rows it meant to insert are not in the database after all. */
+  /** A flush failed: rows it meant to insert (all new to the database) are not in it after all. */
   abandon(work: Work): void {
-    // Every entity of a flush's inserts was new to the database before it.
     for (const { entities } of work.inserts) for (const entity of entities) forgetRow(entity)
   }
 

@@ -14,6 +14,8 @@ export interface ChangeSet {
   readonly entity: object
   readonly columns: ColumnPlan[]
   readonly values: unknown[]
+  /** With a `@VersionColumn`: the version the row must still have (the update increments it). */
+  readonly expectedVersion?: unknown
 }
 
 /** Links of one entity's many-to-many relation to add and remove. */

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from "typeorm"
+import { Column, Entity, PrimaryColumn, VersionColumn } from "typeorm"
 
 /**
  * Test-only entities for cases the built-in ones do not cover. They join the built-in entities
@@ -31,4 +31,26 @@ export class TestDefaulted {
   score?: number
 }
 
-export const TEST_ENTITIES = [TestPair, TestDefaulted] as const
+/** A `@VersionColumn` (optimistic concurrency), a float column, a secret one, an unsized varchar. */
+@Entity("test_versioned")
+export class TestVersioned {
+  @PrimaryColumn({ type: "uuid" })
+  id!: string
+
+  @Column({ type: "varchar", length: 8 })
+  title!: string
+
+  @Column({ type: "double precision", nullable: true })
+  ratio?: number | null
+
+  @Column({ name: "api_key", type: "varchar", length: 64, nullable: true })
+  apiKey?: string | null
+
+  @Column({ type: "varchar", nullable: true })
+  remark?: string | null
+
+  @VersionColumn({ type: "integer" })
+  version!: number
+}
+
+export const TEST_ENTITIES = [TestPair, TestDefaulted, TestVersioned] as const

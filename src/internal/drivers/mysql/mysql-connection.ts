@@ -2,25 +2,43 @@ import type { DataSource, QueryRunner } from "typeorm"
 import type { Connection } from "../connection"
 import { openPooledConnection, type Executor, type PooledDriver } from "../pooled-connection"
 
+type QueryOptions = { sql: string; values: readonly unknown[]; rowsAsArray?: boolean }
+type Callback = (error: Error | null, result: unknown) => void
+
 /** The part of mysql2's (callback) connection that sessions use. */
 interface MysqlConnection {
-  query(
-    options: { sql: string; values: readonly unknown[]; rowsAsArray?: boolean },
-    callback: (error: Error | null, result: unknown) => void,
-  ): void
+  query(options: QueryOptions, callback: Callback): void
+  execute(options: QueryOptions, callback: Callback): void
   destroy(): void
+}
+
+// Text past which a statement goes through the binary protocol (`execute`: a server-side
+// prepared statement) instead of `query`, which escapes values on the client: escaping may double
+// a value (every `"` and `\` gains a backslash) and push a row the server's packet holds over it.
+const LARGE_TEXT_UNITS = 256 * 1024
+
+/** Whether a statement's string parameters are large enough to be sent unescaped. */
+export function sendsUnescaped(params: readonly unknown[]): boolean {
+  let units = 0
+  for (const value of params) {
+    if (typeof value === "string" && (units += value.length) > LARGE_TEXT_UNITS) return true
+  }
+  return false
 }
 
 function mysqlExecutor(client: unknown): Executor {
   const connection = client as MysqlConnection
   return (sql, params, wantRows) =>
     new Promise((resolve, reject) => {
-      connection.query({ sql, values: params, rowsAsArray: wantRows }, (error, result) => {
+      const options = { sql, values: params, rowsAsArray: wantRows }
+      const callback: Callback = (error, result) => {
         if (error) reject(error)
         else if (wantRows) resolve({ affected: 0, rows: result as unknown[][] })
         else
           resolve({ affected: (result as { affectedRows?: number }).affectedRows ?? 0, rows: [] })
-      })
+      }
+      if (sendsUnescaped(params)) connection.execute(options, callback)
+      else connection.query(options, callback)
     })
 }
 

@@ -1,0 +1,113 @@
+import type { DataSource } from "typeorm"
+import { type Env, Message, Session, createDataSource, migrate } from "../../src"
+import { PROGRESS_TABLE } from "../../src/internal/interrupted-migrations"
+import { describeEachDatabase } from "../support/databases"
+import {
+  fixture,
+  freshDatabase,
+  seedConversation,
+  startChild,
+  writeResult,
+} from "./fixtures/helpers"
+
+// MariaDB's DDL is not transactional: a process killed (kill -9) in the middle of the first
+// migration leaves the tables it had created. Here the migration is killed once after every
+// statement it sends, each time on a fresh database; the next start (a plain data source and
+// migrate()) must then finish the schema, and a Session must be able to write.
+
+const CHILD = fixture("interrupted-migrate-child.ts")
+const BUILT_IN = ["InitialSchema1764230400000", "MessageStatusCheck1795910400000"]
+
+/** Runs the child on `env`; with `killAfter`, it SIGKILLs itself once that many statements ran. */
+async function runChild(
+  env: Env,
+  killAfter?: number,
+): Promise<{ signal: string | null; out: string }> {
+  const extra: Env = {
+    REL_DB_ENV: JSON.stringify(env),
+    ...(killAfter === undefined ? {} : { REL_KILL_AFTER: String(killAfter) }),
+  }
+  const child = startChild(CHILD, [], extra)
+  const { code, signal } = await child.exited
+  if (signal === null && code !== 0) throw new Error(`child failed (${code}): ${child.stderr()}`)
+  return { signal, out: child.lines.join("\n") }
+}
+
+async function assertUsable(dataSource: DataSource, label: string): Promise<void> {
+  const pending = await dataSource.driver.createSchemaBuilder().log()
+  expect({ label, changes: pending.upQueries.map((query) => query.query) }).toEqual({
+    label,
+    changes: [],
+  })
+  const applied = await dataSource.query<Array<{ name: string }>>(
+    "SELECT name FROM migrations ORDER BY id",
+  )
+  expect({ label, applied: applied.map((row) => row.name) }).toEqual({ label, applied: BUILT_IN })
+  const tables = await dataSource.query<unknown[]>(
+    "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+    [PROGRESS_TABLE],
+  )
+  expect({ label, progressTable: tables.length }).toEqual({ label, progressTable: 0 })
+  // A Session writes: a user, orchestrator, operator and project, then a message.
+  const conversation = await seedConversation(dataSource)
+  {
+    await using session = new Session(dataSource)
+    session.add(
+      Object.assign(new Message(), {
+        type: "textmessage",
+        content: JSON.stringify({ text: label }),
+        projectId: conversation.projectId,
+        userId: conversation.userId,
+      }),
+    )
+    await session.commit()
+  }
+  const [row] = await dataSource.query<Array<{ n: unknown }>>("SELECT COUNT(*) AS n FROM message")
+  expect({ label, messages: Number(row!.n) }).toEqual({ label, messages: 1 })
+}
+
+describeEachDatabase(
+  "a migration killed after any statement",
+  (db) => {
+    it("is finished by the next start, whatever statement it was killed after", async () => {
+      const started = Date.now()
+      // How many statements a whole run sends.
+      const counted = await freshDatabase(db().kind)
+      let total: number
+      try {
+        const { out } = await runChild(counted.env)
+        total = Number(/statements (\d+)/.exec(out)?.[1])
+      } finally {
+        await counted.drop()
+      }
+      expect(total).toBeGreaterThan(50)
+
+      const killed: number[] = []
+      for (let n = 1; n < total; n += 1) {
+        const database = await freshDatabase(db().kind)
+        try {
+          const { signal } = await runChild(database.env, n)
+          if (signal === "SIGKILL") killed.push(n)
+          const dataSource = createDataSource({ env: database.env })
+          await dataSource.initialize()
+          try {
+            await migrate(dataSource)
+            await assertUsable(dataSource, `killed after ${n} of ${total}`)
+          } finally {
+            await dataSource.destroy()
+          }
+        } finally {
+          await database.drop()
+        }
+      }
+      // Every run but the last was really killed: the hook counts what migrate() sends.
+      expect(killed).toEqual(Array.from({ length: total - 1 }, (_, index) => index + 1))
+      writeResult("interrupted-migration", {
+        statements: total,
+        runs: total - 1,
+        seconds: Math.round((Date.now() - started) / 1000),
+      })
+    })
+  },
+  { only: ["mariadb"] },
+)

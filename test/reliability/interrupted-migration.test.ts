@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm"
-import { type Env, Message, Session, createDataSource, migrate } from "../../src"
+import { Message, Session, createDataSource, migrate } from "../../src"
 import { PROGRESS_TABLE } from "../../src/internal/interrupted-migrations"
 import { describeEachDatabase } from "../support/databases"
 import {
@@ -18,19 +18,37 @@ import {
 const CHILD = fixture("interrupted-migrate-child.ts")
 const BUILT_IN = ["InitialSchema1764230400000", "MessageStatusCheck1795910400000"]
 
-/** Runs the child on `env`; with `killAfter`, it SIGKILLs itself once that many statements ran. */
-async function runChild(
-  env: Env,
-  killAfter?: number,
-): Promise<{ signal: string | null; out: string }> {
-  const extra: Env = {
-    REL_DB_ENV: JSON.stringify(env),
+/** A child on a fresh database, loaded and connected, waiting to migrate (see `go`). */
+interface Prepared {
+  readonly database: Awaited<ReturnType<typeof freshDatabase>>
+  go(): Promise<{ signal: string | null; out: string }>
+  /** Ends the child (if it still runs) and drops its database. */
+  abort(): Promise<void>
+}
+
+/** With `killAfter`, the child SIGKILLs itself once that many statements have run. */
+async function prepare(kind: "mariadb", killAfter?: number): Promise<Prepared> {
+  const database = await freshDatabase(kind)
+  const child = startChild(CHILD, [], {
+    REL_DB_ENV: JSON.stringify(database.env),
     ...(killAfter === undefined ? {} : { REL_KILL_AFTER: String(killAfter) }),
+  })
+  await child.waitForLine((line) => line === "ready")
+  return {
+    database,
+    async go() {
+      child.process.stdin.write("go\n")
+      const { code, signal } = await child.exited
+      if (signal === null && code !== 0)
+        throw new Error(`child failed (${code}): ${child.stderr()}`)
+      return { signal, out: child.lines.join("\n") }
+    },
+    async abort() {
+      child.process.kill("SIGKILL")
+      await child.exited
+      await database.drop()
+    },
   }
-  const child = startChild(CHILD, [], extra)
-  const { code, signal } = await child.exited
-  if (signal === null && code !== 0) throw new Error(`child failed (${code}): ${child.stderr()}`)
-  return { signal, out: child.lines.join("\n") }
 }
 
 async function assertUsable(dataSource: DataSource, label: string): Promise<void> {
@@ -68,37 +86,46 @@ async function assertUsable(dataSource: DataSource, label: string): Promise<void
 
 describeEachDatabase(
   "a migration killed after any statement",
-  (db) => {
+  () => {
     it("is finished by the next start, whatever statement it was killed after", async () => {
       const started = Date.now()
       // How many statements a whole run sends.
-      const counted = await freshDatabase(db().kind)
+      const counting = await prepare("mariadb")
       let total: number
       try {
-        const { out } = await runChild(counted.env)
+        const { out } = await counting.go()
         total = Number(/statements (\d+)/.exec(out)?.[1])
       } finally {
-        await counted.drop()
+        await counting.database.drop()
       }
       expect(total).toBeGreaterThan(50)
 
       const killed: number[] = []
-      for (let n = 1; n < total; n += 1) {
-        const database = await freshDatabase(db().kind)
-        try {
-          const { signal } = await runChild(database.env, n)
-          if (signal === "SIGKILL") killed.push(n)
-          const dataSource = createDataSource({ env: database.env })
-          await dataSource.initialize()
+      // The next child loads while the current database is checked.
+      let next: Promise<Prepared> | undefined = prepare("mariadb", 1)
+      try {
+        for (let n = 1; n < total; n += 1) {
+          const current: Prepared = await next!
+          next = undefined
           try {
-            await migrate(dataSource)
-            await assertUsable(dataSource, `killed after ${n} of ${total}`)
+            const { signal } = await current.go()
+            if (n + 1 < total) next = prepare("mariadb", n + 1)
+            if (signal === "SIGKILL") killed.push(n)
+            const dataSource = createDataSource({ env: current.database.env })
+            await dataSource.initialize()
+            try {
+              await migrate(dataSource)
+              await assertUsable(dataSource, `killed after ${n} of ${total}`)
+            } finally {
+              await dataSource.destroy()
+            }
           } finally {
-            await dataSource.destroy()
+            await current.database.drop()
           }
-        } finally {
-          await database.drop()
         }
+      } finally {
+        // A failure above leaves the next child waiting: end it and drop its database.
+        await next?.then((prepared) => prepared.abort())
       }
       // Every run but the last was really killed: the hook counts what migrate() sends.
       expect(killed).toEqual(Array.from({ length: total - 1 }, (_, index) => index + 1))

@@ -3,12 +3,11 @@ import {
   TableForeignKey,
   TableIndex,
   TableUnique,
-  type MigrationInterface,
   type QueryRunner,
   type TableColumnOptions,
 } from "typeorm"
 import { DriverUtils } from "typeorm/driver/DriverUtils"
-import { portableColumnType } from "../src/migration-helpers"
+import { portableColumnType, type ResumableMigration } from "../src/migration-helpers"
 
 const SENDER_CHECK = "(user_id IS NULL) <> (operator_id IS NULL)"
 
@@ -16,7 +15,7 @@ const SENDER_CHECK = "(user_id IS NULL) <> (operator_id IS NULL)"
  * The whole concrete-db schema, written with the QueryRunner schema API so that one file runs on
  * SQLite, PostgreSQL and MySQL/MariaDB: every column type goes through the driver.
  */
-export class InitialSchema1764230400000 implements MigrationInterface {
+export class InitialSchema1764230400000 implements ResumableMigration {
   name = "InitialSchema1764230400000"
 
   async up(queryRunner: QueryRunner): Promise<void> {
@@ -200,6 +199,18 @@ export class InitialSchema1764230400000 implements MigrationInterface {
     for (const table of [...TABLES].reverse()) {
       await queryRunner.dropTable(table, true, true, true)
     }
+  }
+
+  /** Which of this migration's tables exist. */
+  async leftovers(queryRunner: QueryRunner): Promise<string[]> {
+    const present: string[] = []
+    for (const table of TABLES) if (await queryRunner.hasTable(table)) present.push(table)
+    return present
+  }
+
+  /** After an interrupted `up` (MySQL family): `down` drops only the tables that exist. */
+  async undoInterrupted(queryRunner: QueryRunner): Promise<void> {
+    await this.down(queryRunner)
   }
 }
 

@@ -1,6 +1,7 @@
-import { TableCheck, type MigrationInterface, type QueryRunner } from "typeorm"
+import { TableCheck, type QueryRunner } from "typeorm"
 import { DriverUtils } from "typeorm/driver/DriverUtils"
 import { CheckViolationError } from "../src/errors"
+import type { ResumableMigration } from "../src/migration-helpers"
 import { addMysqlCheck } from "./1764230400000-InitialSchema"
 
 const NAME = "CHK_message_status"
@@ -20,7 +21,7 @@ const LISTED_ROWS = 20
  * SQLite, PostgreSQL and MySQL/MariaDB. Existing rows are checked first: if any breaks the check,
  * the migration fails naming them (id and status) and changes nothing.
  */
-export class MessageStatusCheck1795910400000 implements MigrationInterface {
+export class MessageStatusCheck1795910400000 implements ResumableMigration {
   name = "MessageStatusCheck1795910400000"
 
   async up(queryRunner: QueryRunner): Promise<void> {
@@ -42,6 +43,20 @@ export class MessageStatusCheck1795910400000 implements MigrationInterface {
     } else {
       await queryRunner.dropCheckConstraint("message", NAME)
     }
+  }
+
+  /** The check, if `message` has it (asked on MySQL-family databases only). */
+  async leftovers(queryRunner: QueryRunner): Promise<string[]> {
+    const rows = (await queryRunner.query(
+      "SELECT CONSTRAINT_NAME AS name FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = 'message' AND CONSTRAINT_NAME = ?",
+      [NAME],
+    )) as Array<{ name: string }>
+    return rows.map((row) => row.name)
+  }
+
+  /** After an interrupted `up` (MySQL family): drops the check if it was added. */
+  async undoInterrupted(queryRunner: QueryRunner): Promise<void> {
+    if ((await this.leftovers(queryRunner)).length > 0) await this.down(queryRunner)
   }
 }
 

@@ -132,7 +132,9 @@ export function dataSourceOptionsFromEnv(env: Env = process.env): DataSourceOpti
       const missing = SERVER_VARIABLES.filter((name) =>
         name === "DB_PASSWORD" ? env[name] === undefined : !value(name),
       )
-      if (driver && missing.length > 0) {
+      // An unknown driver is not SQLite: its missing server variables are named too, so that
+      // one run shows everything to fix.
+      if (driverName && missing.length > 0) {
         problems.push(
           `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set for DB_DRIVER=${driverName}`,
         )
@@ -318,11 +320,15 @@ function optionsFromUrl(url: string, common: CommonOptions, problems: string[]):
     return sqliteOptions(DEFAULT_SQLITE_FILE, common)
   }
   const missing: string[] = []
-  if (!parsed.hostname) missing.push("a host")
-  if (!parsed.username) missing.push("a user")
+  if (!parsed.hostname) missing.push("host")
+  if (!parsed.username) missing.push("user")
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""))
-  if (!database) missing.push("a database")
-  if (missing.length > 0) problems.push(`DATABASE_URL has no ${missing.join(", ")}`)
+  if (!database) missing.push("database")
+  if (missing.length > 0) {
+    problems.push(
+      `DATABASE_URL has no ${missing.join(", no ")} (scheme://user:password@host:port/database)`,
+    )
+  }
   const defaultPort = type === "postgres" ? 5432 : 3306
   const port = parsed.port
     ? parsePort(parsed.port, "The port of DATABASE_URL", problems)

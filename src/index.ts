@@ -60,7 +60,13 @@ export {
   type DataSourceExtra,
 } from "./create-data-source"
 export { migrate, type MigrateOptions } from "./migrate"
-export { portableColumnType, type PortableKind, type PortableColumnType } from "./migration-helpers"
+export {
+  portableColumnType,
+  isResumableMigration,
+  type PortableKind,
+  type PortableColumnType,
+  type ResumableMigration,
+} from "./migration-helpers"
 export { ConcreteNamingStrategy } from "./naming-strategy"
 
 // --- DTOs and services ---

@@ -5,6 +5,10 @@ import { ConnectionError, ForeignKeyViolationError } from "./errors"
 import { markTransaction } from "./internal/drivers/query-runner-flags"
 import { withSqliteConnection } from "./internal/drivers/sqlite/sqlite-connection"
 import { translateError } from "./internal/errors/translate-error"
+import {
+  finishInterruptedMigrations,
+  prepareInterruptedMigrations,
+} from "./internal/interrupted-migrations"
 
 /** Options of `migrate`. */
 export interface MigrateOptions {
@@ -19,7 +23,9 @@ const PG_LOCK_KEY = 417_262_031
  * Applies the pending migrations of an initialized data source and returns those it ran.
  * Safe to call from several processes at once: the first takes a database-wide lock (an
  * advisory lock on PostgreSQL, GET_LOCK on MySQL, the write lock on SQLite) and the others wait,
- * then find nothing pending. Running it again is a no-op.
+ * then find nothing pending. Running it again is a no-op. On MySQL/MariaDB, where DDL is not
+ * transactional, a built-in migration (or any `ResumableMigration`) that a crash interrupted is
+ * taken back and run again by the next call.
  *
  * @example
  * const dataSource = createDataSource()
@@ -31,9 +37,15 @@ export async function migrate(
   options: MigrateOptions = {},
 ): Promise<Migration[]> {
   try {
-    return await withMigrationLock(dataSource, options, () =>
-      dataSource.runMigrations({ transaction: "each" }),
-    )
+    return await withMigrationLock(dataSource, options, async () => {
+      // MySQL-family DDL is not transactional: what an interrupted migration created stays, so
+      // it is taken back first (see `prepareInterruptedMigrations`) and the migration runs again.
+      const mysqlFamily = DriverUtils.isMySQLFamily(dataSource.driver)
+      if (mysqlFamily) await prepareInterruptedMigrations(dataSource)
+      const ran = await dataSource.runMigrations({ transaction: "each" })
+      if (mysqlFamily) await finishInterruptedMigrations(dataSource)
+      return ran
+    })
   } catch (error) {
     throw translateError(error, dataSource)
   }

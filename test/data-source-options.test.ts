@@ -146,6 +146,23 @@ describe("dataSourceOptionsFromEnv", () => {
     )
   })
 
+  it("still names the missing variables when the driver is unknown", () => {
+    expect(problemsOf({ DB_DRIVER: "oracle" })).toEqual([
+      'DB_DRIVER "oracle" is not a known driver; use one of postgresql, postgresql+psycopg, mysql, mysql+pymysql, mariadb or sqlite',
+      "DB_USERNAME, DB_PASSWORD, DB_HOST, DB_PORT, DB_DATABASE are not set for DB_DRIVER=oracle",
+    ])
+    expect(problemsOf({ ...SERVER, DB_DRIVER: "oracle" })).toHaveLength(1)
+  })
+
+  it("names what a DATABASE_URL lacks in plain words", () => {
+    expect(problemsOf({ DATABASE_URL: "postgresql:///" })).toEqual([
+      "DATABASE_URL has no host, no user, no database (scheme://user:password@host:port/database)",
+    ])
+    expect(problemsOf({ DATABASE_URL: "mysql://db.internal/app" })).toEqual([
+      "DATABASE_URL has no user (scheme://user:password@host:port/database)",
+    ])
+  })
+
   it.each(["abc", "0", "70000", "54.3", "-1"])("rejects the port %s", (port) => {
     expect(problemsOf({ ...SERVER, DB_DRIVER: "postgresql", DB_PORT: port })[0]).toContain(
       `DB_PORT must be a port number from 1 to 65535, not "${port}"`,

@@ -1,8 +1,15 @@
 import { spawnSync } from "node:child_process"
 
+// The archives are checked by two independent readers. CI (.ci/run) installs both, and under
+// CI=true a missing one fails the file at once; a local run without one skips those checks, each
+// as a test of its own that shows up as skipped (see `itWith`).
 function available(command: string): boolean {
   const probe = spawnSync(command, ["-h"], { stdio: "ignore" })
-  return probe.error === undefined
+  const found = probe.error === undefined
+  if (!found && process.env.CI === "true") {
+    throw new Error(`${command} is not on PATH; CI needs it (.ci/run installs it with apt-get)`)
+  }
+  return found
 }
 
 /** Whether Info-ZIP's `unzip` (Debian's) is on PATH. */
@@ -10,6 +17,17 @@ export const HAS_UNZIP = available("unzip")
 
 /** Whether `python3` is on PATH. */
 export const HAS_PYTHON = available("python3")
+
+/** `it` when `found`, else `it.skip` with the title saying which tool is missing. */
+export function itWith(
+  tool: "unzip" | "python3",
+  found: boolean,
+): (title: string, test: () => void) => void {
+  return (title, test) => {
+    if (found) it(title, test)
+    else it.skip(`${title} [${tool} is not installed: skipped]`, test)
+  }
+}
 
 /** `unzip -t`'s verdict on the archive: its output, and whether it found no errors. */
 export function unzipTest(file: string): { ok: boolean; output: string } {

@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { zipArchive, zipEntryNameProblem, type ZipEntry } from "../../src/cli/zip-archive"
 import { tempDirectory } from "./cli-process"
-import { HAS_PYTHON, HAS_UNZIP, pythonUnzip, unzipTest } from "./external-unzip"
+import { HAS_PYTHON, HAS_UNZIP, itWith, pythonUnzip, unzipTest } from "./external-unzip"
 import { readZip } from "./read-zip"
 
 const modified = new Date(2024, 1, 29, 13, 45, 58) // local time, as zip stores it
@@ -49,8 +49,7 @@ describe("zipArchive", () => {
     expect(first!.dosTime).toBe((13 << 11) | (45 << 5) | (58 >> 1))
   })
 
-  it("is a valid zip for Python's zipfile (when python3 is installed)", () => {
-    if (!HAS_PYTHON) return
+  itWith("python3", HAS_PYTHON)("is a valid zip for Python's zipfile", () => {
     const read = pythonUnzip(file)
     expect(read.names).toEqual(entries.map((e) => e.name))
     for (const entry of entries) {
@@ -59,8 +58,7 @@ describe("zipArchive", () => {
     expect(read.dates[0]).toEqual([2024, 2, 29, 13, 45, 58])
   })
 
-  it("passes unzip -t (when Info-ZIP unzip is installed)", () => {
-    if (!HAS_UNZIP) return
+  itWith("unzip", HAS_UNZIP)("passes unzip -t", () => {
     const { ok, output } = unzipTest(file)
     expect(output).toContain("No errors detected")
     expect(ok).toBe(true)

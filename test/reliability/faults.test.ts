@@ -13,11 +13,14 @@ import {
   Session,
   UniqueViolationError,
   User,
+  createDataSource,
+  type Env,
   withSession,
   withTransaction,
 } from "../../src"
 import { describeEachDatabase, type TestDatabase } from "../support/databases"
 import { make, unique } from "../support/graph"
+import { MARIADB, adminQuery } from "../support/servers"
 import { type Conversation, countAll, seedConversation } from "./fixtures/helpers"
 
 // Faults in the middle of a commit: a constraint violation partway through, a connection the
@@ -322,4 +325,68 @@ describeEachDatabase(
     })
   },
   { only: ["sqlite"] },
+)
+
+/** A login of our own on the test database that may read but never write; `drop()` removes it. */
+async function readOnlyLogin(db: TestDatabase): Promise<{ env: Env; drop: () => Promise<void> }> {
+  const name = `cdb_ro_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  const password = `ro-${Math.random().toString(36).slice(2)}`
+  const database = String(db.env.DB_DATABASE)
+  if (db.kind === "postgres") {
+    // Every transaction of this role is READ ONLY (trust authentication: any password does).
+    await db.dataSource.query(`CREATE ROLE "${name}" LOGIN`)
+    await db.dataSource.query(`ALTER ROLE "${name}" SET default_transaction_read_only = on`)
+    await db.dataSource.query(
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "${name}"`,
+    )
+    return {
+      env: { ...db.env, DB_USERNAME: name, DB_PASSWORD: password },
+      drop: async () => {
+        await db.dataSource.query(`DROP OWNED BY "${name}"`)
+        await db.dataSource.query(`DROP ROLE "${name}"`)
+      },
+    }
+  }
+  // MariaDB: a user granted SELECT only.
+  const account = `'${name}'@'${MARIADB.host}'`
+  await adminQuery("mariadb", `CREATE USER ${account} IDENTIFIED BY '${password}'`)
+  await adminQuery("mariadb", `GRANT SELECT ON \`${database}\`.* TO ${account}`)
+  return {
+    env: { ...db.env, DB_USERNAME: name, DB_PASSWORD: password },
+    drop: () => adminQuery("mariadb", `DROP USER IF EXISTS ${account}`),
+  }
+}
+
+describeEachDatabase(
+  "faults mid-commit: a server that refuses writes",
+  (db) => {
+    it("rolls back and raises a typed error for a read-only login, then works again", async () => {
+      const conversation = await seedConversation(db().dataSource)
+      const before = await countAll(db().dataSource)
+      const login = await readOnlyLogin(db())
+      const readOnly = createDataSource({ env: login.env })
+      try {
+        const session = new Session(readOnly)
+        // Reads work; the writes fail at the commit, all of them.
+        expect(await session.get(Project, conversation.projectId)).not.toBeNull()
+        session.addAll([
+          message(conversation, "one"),
+          message(conversation, "two"),
+          make(Log, { level: "info", message: "three" }),
+        ])
+        const error = await failureOf(session.commit())
+        await session.close()
+        expect(error).toBeInstanceOf(QueryError)
+        expect(error.message).toMatch(
+          db().kind === "postgres" ? /read-only transaction/ : /INSERT command denied/,
+        )
+      } finally {
+        if (readOnly.isInitialized) await readOnly.destroy()
+        await login.drop()
+      }
+      expect(await countAll(db().dataSource)).toEqual(before)
+      await expectNextSessionWorks(db().dataSource, conversation)
+    })
+  },
+  { only: ["postgres", "mariadb"] },
 )

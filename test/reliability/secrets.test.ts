@@ -1,4 +1,3 @@
-import { join } from "node:path"
 import { inspect } from "node:util"
 import {
   AbstractLogger,
@@ -31,21 +30,18 @@ import { MARIADB, POSTGRES } from "../support/servers"
 import {
   BlackHole,
   type Conversation,
-  ROOT,
   TcpProxy,
   createMariaDbUser,
   freePort,
-  freshDatabase,
   seedConversation,
-  startChild,
 } from "./fixtures/helpers"
 
 // Secrets: with a database password and an LLM API key configured, every error path we can force
 // (bad configuration, refused and timed-out connections, a wrong password, a connection the server
 // kills, constraint and query errors, a failing migration, LLM HTTP errors, timeouts and network
 // failures), at every TypeORM logging level and through TypeORM's own console loggers: neither
-// secret appears in any log line, error message, stack, String(error) or util.inspect(error) —
-// nor, once the CLI exists, in its output.
+// secret appears in any log line, error message, stack, String(error) or util.inspect(error).
+// The CLI's output: secrets-cli.test.ts.
 
 const DB_PASSWORD = `dbpw-${Math.random().toString(36).slice(2)}-Zq9!`
 const WRONG_PASSWORD = `wrongpw-${Math.random().toString(36).slice(2)}-Xk7?`
@@ -530,69 +526,6 @@ describe("secrets in LLM client errors", () => {
       const thrown = constructionError(baseUrl)
       expect(thrown).toBeInstanceOf(ConcreteDbError)
       expectNoSecret(`base URL ${baseUrl.length}`, renderings(thrown))
-    }
-  })
-})
-
-// Each command runs against databases of this test's own, never the servers' admin databases.
-const CLI = join(ROOT, "src/cli/main.ts")
-
-describe("secrets in CLI output (src/cli/main.ts)", () => {
-  const reachable = new Set(
-    (process.env.CONCRETE_DB_TEST_AVAILABLE ?? "postgres,mariadb").split(","),
-  )
-  const databases: Array<{ kind: "postgres" | "mariadb"; env: Env; drop: () => Promise<void> }> = []
-
-  beforeAll(async () => {
-    for (const kind of ["postgres", "mariadb"] as const) {
-      if (!reachable.has(kind)) continue
-      const created = await freshDatabase(kind)
-      let drop = created.drop
-      let env: Env = { ...created.env, DB_PASSWORD, DB_CONNECT_TIMEOUT_MS: "1500" }
-      if (kind === "mariadb") {
-        const user = await createMariaDbUser(created.name, DB_PASSWORD)
-        env = { ...env, DB_USERNAME: user.user }
-        drop = async () => {
-          await user.drop()
-          await created.drop()
-        }
-      }
-      databases.push({ kind, env, drop })
-    }
-  })
-
-  afterAll(async () => {
-    for (const database of databases) await database.drop()
-  })
-
-  async function runCli(args: readonly string[], env: Env): Promise<string> {
-    const child = startChild(CLI, args, { ...env, OPENAI_API_KEY: API_KEY })
-    const timer = setTimeout(() => child.process.kill("SIGKILL"), 60_000)
-    const exit = await child.exited
-    clearTimeout(timer)
-    // It ended by itself: a CLI must not hang on a database error.
-    expect(exit.signal).toBeNull()
-    return `${child.lines.join("\n")}\n${child.stderr()}`
-  }
-
-  it("shows no secret in `migrate`, `status` and `messages`, working or failing", async () => {
-    expect(databases.length).toBeGreaterThan(0)
-    const port = String(await freePort())
-    for (const { kind, env } of databases) {
-      const runs: Array<readonly [readonly string[], Env]> = [
-        [["migrate"], env],
-        [["status"], env],
-        [["messages", "01900000-0000-7000-8000-000000000000"], env],
-        [["messages", "no such project"], env],
-        [["status"], { ...env, DB_PORT: port }],
-        [["messages", "no such project"], { ...env, DB_PORT: port }],
-        [["status"], { ...env, DB_PORT: "not-a-port" }],
-      ]
-      if (kind === "mariadb") runs.push([["status"], { ...env, DB_PASSWORD: WRONG_PASSWORD }])
-      for (const [args, runEnv] of runs) {
-        const output = await runCli(args, runEnv)
-        expectNoSecret(`concrete-db ${args.join(" ")} on ${kind}`, [output])
-      }
     }
   })
 })

@@ -11,8 +11,10 @@ import {
   getProjectByName,
   getProjects,
   updateProject,
+  uuidv7,
 } from "../../src"
 import { describeEachDatabase } from "../support/databases"
+import { make } from "../support/graph"
 import { rejectionOf, seedOperator, seedOwner } from "./seed"
 
 describeEachDatabase("projects service", (db) => {
@@ -145,6 +147,38 @@ describeEachDatabase("projects service", (db) => {
     expect(everywhere.every((p) => p.directMessageOperatorId === null)).toBe(true)
     expect(everywhere.map((p) => p.id)).toEqual(expect.arrayContaining(ids))
     expect(await getProjects(session, user.id)).toEqual([])
+  })
+
+  it("breaks a tie of createdAt by id: rows of one millisecond, added out of id order", async () => {
+    await using session = open()
+    const { orchestrator } = await seedOwner(session)
+    await session.commit()
+    const ids = Array.from({ length: 8 }, () => uuidv7())
+    const at = new Date()
+    // One flush, one createdAt; the rows are written in the reverse of their ids' order.
+    ids
+      .slice()
+      .reverse()
+      .forEach((id, index) =>
+        session.add(
+          make(Project, {
+            id,
+            name: `tie ${index}`,
+            orchestratorId: orchestrator.id,
+            createdAt: at,
+          }),
+        ),
+      )
+    await session.commit()
+    await using reader = open()
+    const listed = await getProjects(reader, orchestrator.id)
+    expect(new Set(listed.map((project) => project.createdAt.getTime()))).toEqual(
+      new Set([at.getTime()]),
+    )
+    expect(listed.map((project) => project.id)).toEqual(ids)
+    expect(
+      (await getProjects(reader, orchestrator.id, { skip: 3, limit: 2 })).map((p) => p.id),
+    ).toEqual(ids.slice(3, 5))
   })
 
   it("deletes a project with its messages", async () => {

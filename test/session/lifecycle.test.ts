@@ -90,6 +90,30 @@ describeEachDatabase("Session lifecycle", (db) => {
     await expectIdle(db())
   })
 
+  it("puts back a flushed update's values and snapshot on rollback, so setting it again is written", async () => {
+    const { dataSource } = db()
+    const email = `${unique("undo")}@example.com`
+    const id = await withTransaction(
+      (s) => Promise.resolve(s.add(make(User, { email, firstName: "Before" })).id),
+      dataSource,
+    )
+    const firstName = async () =>
+      (await dataSource.getRepository(User).findOneByOrFail({ id })).firstName
+    await using session = new Session(dataSource)
+    const user = (await session.get(User, id))!
+    user.firstName = "After"
+    await session.flush()
+    await session.rollback()
+    expect(await firstName()).toBe("Before")
+    // The object is as the row is again, and so must be what the session compares it with:
+    // the same change made again is a change, and the commit writes it.
+    expect(user.firstName).toBe("Before")
+    expect(await session.get(User, id)).toBe(user)
+    user.firstName = "After"
+    await session.commit()
+    expect(await firstName()).toBe("After")
+  })
+
   it("rolls back what was not committed on close", async () => {
     const { dataSource } = db()
     const session = new Session(dataSource)

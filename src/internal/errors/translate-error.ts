@@ -11,7 +11,7 @@ import {
 import { describeTarget } from "../describe-target"
 import { mysqlErrorClassifier } from "../drivers/mysql/mysql-error-classifier"
 import { postgresErrorClassifier } from "../drivers/postgres/postgres-error-classifier"
-import { sqliteErrorClassifier } from "../drivers/sqlite/sqlite-error-classifier"
+import { sqliteErrorClassifier, sqliteFileProblem } from "../drivers/sqlite/sqlite-error-classifier"
 import { checkHint } from "./check-hints"
 import type { DriverError, ErrorClassifier, Violation } from "./error-classifier"
 
@@ -69,6 +69,23 @@ export function translateError(
       { cause: error },
     )
   }
+  if (classifiers.includes(sqliteErrorClassifier)) {
+    const file = sqliteFile(dataSource)
+    const problem = sqliteFileProblem(driverError, file)
+    const name = file === undefined ? "The SQLite file" : `The SQLite file ${file}`
+    if (problem?.kind === "open") {
+      return new ConnectionError(
+        `${name} ${problem.reason} (${firstLine(message)}); nothing was written. Point DB_DATABASE at a database file this process may read and write.`,
+        { cause: error },
+      )
+    }
+    if (problem?.kind === "write") {
+      return new QueryError(
+        `${name} ${problem.reason} (${firstLine(message)}); the transaction was rolled back.`,
+        { cause: error },
+      )
+    }
+  }
   if (classifiers.some((classifier) => classifier.isConnectionProblem(driverError, message))) {
     return new ConnectionError(
       `The database ${target} is unreachable or dropped the connection (${firstLine(message)}); the transaction was rolled back, so retry once the server is reachable.`,
@@ -94,6 +111,11 @@ export function translateError(
   return new QueryError(`The database refused a statement: ${firstLine(message)}.`, {
     cause: error,
   })
+}
+
+function sqliteFile(dataSource: DataSource | undefined): string | undefined {
+  const database = dataSource?.options.type === "better-sqlite3" ? dataSource.options.database : ""
+  return typeof database === "string" && database !== "" ? database : undefined
 }
 
 function firstLine(message: string): string {

@@ -88,7 +88,7 @@ describeEachDatabase("Session.find options", (db) => {
     const selected = await session.find(Operator, {
       select: { id: true, name: true },
       where: { orchestrator: { id: owned.orchestrator.id } },
-      order: { orchestrator: { name: "ASC" }, name: { direction: "desc" } },
+      order: { name: { direction: "desc" } },
       skip: 0,
       take: 10,
     })

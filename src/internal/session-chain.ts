@@ -4,10 +4,15 @@ import { SessionStateError } from "../errors"
 import type { Connection } from "./drivers/connection"
 
 // On SQLite a session holds the data source's only connection from its first statement until
-// commit, rollback or close. A second session used inside the first (same async call chain,
-// before the first lets go) would wait for a lock that only its own caller can release: it is
-// refused at once instead. A session joins the chain of the code that creates it; when it takes
-// the connection it looks at the sessions of that chain that already held one when it joined.
+// commit, rollback or close. A second session used inside the first (before the first lets go)
+// would wait for a lock that only its own caller can release: it is refused at once instead.
+// The scope of a session is the callback of `withSession`/`withTransaction` (`ownChain`): a
+// session created there sees the sessions of the enclosing scopes; when it takes the connection
+// it looks at those that already held one when it was created. A bare `new Session()` opens no
+// scope: marking the caller's own async context (enterWith) would also mark independent work the
+// caller starts later (a worker pool), whose sessions must wait for the connection, not fail.
+// A bare nested session therefore waits, keeping the process alive, and times out with a
+// ConnectionError (its lockTimeoutMs).
 
 /** What a session of the chain holds: its data source and connection (while it holds one). */
 export interface ChainMember {
@@ -25,9 +30,12 @@ export interface Holding {
 
 const chain = new AsyncLocalStorage<readonly ChainMember[]>()
 
+// Set while `ownChain` creates its session: only then does the new session join the chain.
+let creatingScope = false
+
 /**
- * Joins the current async call chain: `member` becomes visible to sessions created later in it.
- * Returns what the chain's sessions hold right now (the outer sessions of `member`).
+ * Returns what the sessions of the enclosing scopes hold right now (the outer sessions of
+ * `member`); inside `ownChain`, `member` also joins the chain of the scope being created.
  */
 export function joinChain(member: ChainMember): readonly Holding[] {
   const members = chain.getStore() ?? []
@@ -40,8 +48,11 @@ export function joinChain(member: ChainMember): readonly Holding[] {
     kept.push(candidate)
     if (candidate.exclusive) outer.push({ member: candidate, connection })
   }
-  kept.push(member)
-  chain.enterWith(kept)
+  if (creatingScope) {
+    kept.push(member)
+    // Inside `chain.run` of ownChain: this changes that run's context only, never the caller's.
+    chain.enterWith(kept)
+  }
   return outer
 }
 
@@ -55,7 +66,13 @@ export function ownChain<T>(create: () => T): {
 } {
   // A copy: `run` with the very store that is current would not restore it afterwards.
   return chain.run([...(chain.getStore() ?? [])], () => {
-    const value = create()
+    creatingScope = true
+    let value: T
+    try {
+      value = create()
+    } finally {
+      creatingScope = false
+    }
     const members = chain.getStore() ?? []
     return { value, run: (fn) => chain.run([...members], fn) }
   })

@@ -33,17 +33,27 @@ function member(source = dataSource): Member {
 const nap = () => new Promise((resolve) => setTimeout(resolve, 1))
 
 describe("session chain", () => {
-  it("refuses a session created in the chain of one that holds the same SQLite connection", async () => {
-    await ownChain(() => undefined).run(async () => {
-      const outer = member()
+  it("refuses a session created in the scope of one that holds the same SQLite connection", async () => {
+    const outer = ownChain(() => member())
+    await outer.run(async () => {
       await nap()
-      outer.take()
+      outer.value.take()
       const inner = member()
       await nap()
       expect(() => refuseNested(inner.outer, dataSource)).toThrow(SessionStateError)
       expect(() => refuseNested(inner.outer, dataSource)).toThrow(
         /use the outer session .*or commit or close it before opening another/i,
       )
+    })
+  })
+
+  it("never marks the caller's context with a bare session: work it starts later is not refused", async () => {
+    await ownChain(() => undefined).run(async () => {
+      const bare = member() // as `new Session()` in a job the caller did not await
+      await nap()
+      bare.take()
+      const later = member() // a job the caller starts while the first one holds the connection
+      expect(() => refuseNested(later.outer, dataSource)).not.toThrow()
     })
   })
 
@@ -102,14 +112,19 @@ describe("session chain", () => {
     })
   })
 
-  it("keeps only sessions that hold a connection, so a long chain does not grow", () => {
-    ownChain(() => undefined).run(() => {
-      const holding = member()
-      holding.take()
-      for (let i = 0; i < 1_000; i += 1) member()
-      const last = member()
-      expect(last.outer).toHaveLength(1)
-      expect(last.outer[0]!.member).toBe(holding)
-    })
+  it("keeps only sessions that hold a connection, so nested scopes do not grow the chain", async () => {
+    const holding = ownChain(() => member())
+    holding.value.take()
+    const nest = async (depth: number): Promise<void> => {
+      if (depth === 0) {
+        const last = member()
+        expect(last.outer).toHaveLength(1)
+        expect(last.outer[0]!.member).toBe(holding.value)
+        return
+      }
+      const scope = ownChain(() => member())
+      await scope.run(() => nest(depth - 1))
+    }
+    await holding.run(() => nest(50))
   })
 })

@@ -46,19 +46,40 @@ describeEachDatabase(
   "Nested sessions on SQLite",
   (db) => {
     it.each(["nested-session", "nested-read"])(
-      "%s: the inner session is refused at once, and the outer one commits",
+      "%s: a bare inner session waits, keeps the process alive, times out with a ConnectionError, and the outer one commits",
       async (mode) => {
         const result = await run(db().env, mode)
         const inner = step(result, "inner")
-        expect(inner.outcome).toBe("SessionStateError")
-        expect(inner.message).toMatch(/use the outer session .*commit or close it/i)
-        expect(inner.ms).toBeLessThan(1_000)
+        expect(inner.outcome).toBe("ConnectionError")
+        expect(inner.message).toMatch(/do not open a second session inside a first one/i)
+        expect(inner.ms).toBeGreaterThanOrEqual(250)
+        expect(inner.ms).toBeLessThan(5_000)
         const [before, after] = users(result)
         expect(after).toBe(before! + 1)
         expect(result).toMatchObject({ code: 0, stderr: "" })
         expect(result.lines.at(-1)).toBe("done")
       },
     )
+
+    it("a session inside withSession that only read is refused at once, and the outer one commits", async () => {
+      const result = await run(db().env, "nested-scope-read")
+      const inner = step(result, "inner")
+      expect(inner.outcome).toBe("SessionStateError")
+      expect(inner.message).toMatch(/use the outer session .*commit or close it/i)
+      expect(inner.ms).toBeLessThan(1_000)
+      expect(step(result, "outer").outcome).toBe("ok")
+      const [before, after] = users(result)
+      expect(after).toBe(before! + 1)
+      expect(result).toMatchObject({ code: 0, stderr: "" })
+    })
+
+    it("bare sessions of jobs started side by side wait for each other and are never refused", async () => {
+      const result = await run(db().env, "bare-side-by-side")
+      expect(step(result, "second").outcome).toBe("ok")
+      const [before, after] = users(result)
+      expect(after).toBe(before! + 2)
+      expect(result).toMatchObject({ code: 0, stderr: "" })
+    })
 
     it("withTransaction inside withTransaction: the inner one is refused, the outer commits", async () => {
       const result = await run(db().env, "nested-transaction")

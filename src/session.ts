@@ -14,6 +14,7 @@ import { StatementFailure } from "./internal/errors/statement-failure"
 import { managerProxy } from "./internal/manager-proxy"
 import { OperationQueue } from "./internal/operation-queue"
 import { canMatch, findEntities, findRowById } from "./internal/read/find-entities"
+import { checkedFindMetadata } from "./internal/read/find-options-check"
 import { SessionConnection } from "./internal/session-connection"
 import { flushWithEvents, type FlushControl } from "./internal/unit-of-work/flush-with-events"
 import { afterRead } from "./internal/unit-of-work/lifecycle-events"
@@ -206,9 +207,8 @@ export class Session implements AsyncDisposable {
     options?: FindManyOptions<T>,
   ): Promise<T[]> {
     return this.serialize(async () => {
-      const dataSource = await this.resolve()
+      const metadata = checkedFindMetadata(await this.resolve(), target, options)
       await this.flushNow()
-      const metadata = dataSource.getMetadata(target)
       const plan = this.unitOfWork.planOfTarget(metadata.target)
       const found = await this.read(metadata.tableName, (connection) =>
         findEntities(connection, this.unitOfWork, plan, target, options as FindManyOptions),

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm"
+import { ownChain } from "./internal/session-chain"
 import { Session } from "./session"
 
 /**
@@ -12,9 +13,11 @@ export async function withSession<T>(
   fn: (session: Session) => Promise<T>,
   dataSource?: DataSource | Promise<DataSource>,
 ): Promise<T> {
-  const session = new Session(dataSource)
+  // `fn` runs in the session's own call chain: a session opened inside it is nested, one opened
+  // next to it (another withSession started in the same tick) is not.
+  const { value: session, run } = ownChain(() => new Session(dataSource))
   try {
-    return await fn(session)
+    return await run(() => fn(session))
   } finally {
     await session.close()
   }
@@ -33,9 +36,9 @@ export async function withTransaction<T>(
   fn: (session: Session) => Promise<T>,
   dataSource?: DataSource | Promise<DataSource>,
 ): Promise<T> {
-  const session = new Session(dataSource)
+  const { value: session, run } = ownChain(() => new Session(dataSource))
   try {
-    const result = await fn(session)
+    const result = await run(() => fn(session))
     await session.commit()
     return result
   } catch (error) {

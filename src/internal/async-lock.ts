@@ -13,7 +13,9 @@ export class AsyncLock {
 
   /**
    * Waits for the lock. With `timeoutMs`, gives up after that long and rejects with what
-   * `onTimeout` returns; the waiter is then removed, so the lock is never handed to nobody.
+   * `onTimeout` returns; the waiter is then removed, so the lock is never handed to nobody. The
+   * timer keeps the process alive: a process whose only work is this wait must not exit (with
+   * code 0, losing what the holder flushed) before it gets the lock or times out.
    */
   acquire(timeoutMs?: number, onTimeout?: () => Error): Promise<() => void> {
     if (!this.held) {
@@ -33,7 +35,6 @@ export class AsyncLock {
           if (index !== -1) this.waiters.splice(index, 1)
           reject(onTimeout?.() ?? new Error(`lock not acquired within ${timeoutMs} ms`))
         }, timeoutMs)
-        timer.unref?.()
       }
     })
   }

@@ -5,6 +5,7 @@ import { dialectOf, type Dialect } from "./drivers/dialect"
 import { StatementFailure } from "./errors/statement-failure"
 import { readyDataSource } from "./ready-data-source"
 import { translateError } from "./errors/translate-error"
+import { joinChain, refuseNested, type Holding } from "./session-chain"
 
 /**
  * The database side of one session: the data source it resolves on first use and the connection
@@ -14,17 +15,26 @@ import { translateError } from "./errors/translate-error"
 export class SessionConnection {
   private resolved: { readonly dataSource: DataSource; readonly dialect: Dialect } | undefined
   private held: Connection | undefined
+  /** What the sessions of the creating call chain held then (see session-chain.ts). */
+  private readonly outer: readonly Holding[]
 
   constructor(
     private readonly source: () => DataSource | Promise<DataSource>,
     private readonly lockTimeoutMs: number,
     /** Called once, when the data source is first resolved. */
     private readonly onResolved: (dataSource: DataSource, dialect: Dialect) => void,
-  ) {}
+  ) {
+    this.outer = joinChain(this)
+  }
 
   /** The data source, once resolved. */
   get dataSource(): DataSource | undefined {
     return this.resolved?.dataSource
+  }
+
+  /** Whether the connection, once held, is the data source's only one (SQLite). */
+  get exclusive(): boolean {
+    return this.resolved?.dialect.kind === "sqlite"
   }
 
   /** The connection the session holds, if it holds one. */
@@ -51,10 +61,16 @@ export class SessionConnection {
     return this.resolved
   }
 
-  /** Takes a connection (on SQLite: waits for this data source's earlier sessions). */
+  /**
+   * Takes a connection (on SQLite: waits for this data source's earlier sessions).
+   *
+   * @throws SessionStateError on SQLite when a session of the call chain that created this one
+   * holds the connection (it would wait for itself).
+   */
   async take(): Promise<Connection> {
     if (this.held) return this.held
     const { dataSource, dialect } = await this.resolve()
+    if (dialect.kind === "sqlite") refuseNested(this.outer, dataSource)
     try {
       this.held = await openConnection(dataSource, dialect, { lockTimeoutMs: this.lockTimeoutMs })
     } catch (error) {

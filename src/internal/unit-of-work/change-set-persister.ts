@@ -9,6 +9,7 @@ import { insertSql } from "../sql/insert-sql"
 import { linkSql, unlinkSql } from "../sql/link-sql"
 import { updateSql } from "../sql/update-sql"
 import { setSnapshot } from "./entity-state"
+import { sliceYielder } from "./slice-yield"
 import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
 
 // Rows per INSERT statement at most: large enough to amortise the statement, small enough that
@@ -25,11 +26,15 @@ export async function persistWork(
   connection: Connection,
   dialect: Dialect,
 ): Promise<void> {
+  const turn = sliceYielder()
   for (const batch of work.inserts) {
-    await onTable(batch.plan.metadata.tableName, () => insertBatch(batch, connection, dialect))
+    await onTable(batch.plan.metadata.tableName, () =>
+      insertBatch(batch, connection, dialect, turn),
+    )
   }
   for (const change of work.updates) {
     await onTable(change.plan.metadata.tableName, () => update(change, connection))
+    await turn()
   }
   for (const change of work.links) {
     await onTable(change.link.junction.tableName, () => writeLinks(change, connection, dialect))
@@ -43,6 +48,7 @@ async function insertBatch(
   { plan, entities }: EntityBatch,
   connection: Connection,
   dialect: Dialect,
+  turn: () => Promise<void> | undefined,
 ): Promise<void> {
   if (plan.needsDatabaseIds) {
     // Database-generated ids come back through TypeORM's insert; the snapshot follows later.
@@ -91,6 +97,7 @@ async function insertBatch(
       params.length = offset
       await connection.run(insertSql(plan, columns, end - start, key), params)
       start = end
+      await turn()
     }
   }
 }

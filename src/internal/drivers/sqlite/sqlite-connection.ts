@@ -6,6 +6,7 @@ import { describeTarget } from "../../describe-target"
 import type { Connection, OpenOptions } from "../connection"
 import { logQuery } from "../log-query"
 import { markTransaction } from "../query-runner-flags"
+import { beginImmediate } from "./sqlite-begin"
 
 // One connection per data source (TypeORM shares one query runner), so sessions take turns
 // through a FIFO lock held from BEGIN to COMMIT/ROLLBACK. Statements are prepared once.
@@ -106,15 +107,15 @@ export async function openSqliteConnection(
     get inTransaction() {
       return open
     },
-    begin() {
-      if (open) return Promise.resolve()
+    async begin() {
+      if (open) return
       logQuery(dataSource, "BEGIN IMMEDIATE", [])
-      // IMMEDIATE takes the write lock now: a second process waits (busy timeout) here instead
-      // of failing later when a read transaction would have to become a write transaction.
-      prepare(db, state.statements, "BEGIN IMMEDIATE", false).run()
+      // IMMEDIATE takes the write lock now: a second process waits here instead of failing
+      // later when a read transaction would have to become a write transaction. It waits on
+      // timers, not in SQLite's busy handler, which would block the event loop.
+      await beginImmediate(db, prepare(db, state.statements, "BEGIN IMMEDIATE", false))
       open = true
       markTransaction(queryRunner, true)
-      return Promise.resolve()
     },
     run(sql, params) {
       logQuery(dataSource, sql, params)

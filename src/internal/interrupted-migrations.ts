@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from "typeorm"
 import { MigrationExecutor } from "typeorm/migration/MigrationExecutor"
-import { isResumableMigration } from "../migration-helpers"
+import { isResumableMigration } from "./resumable-migration"
 
 /**
  * On MySQL-family databases, which migrations started: a row per migration that `migrate()` is

@@ -23,9 +23,7 @@ describeEachDatabase("secret column values in constraint errors", (db) => {
     await dataSource.driver.createSchemaBuilder().build()
   })
 
-  afterAll(async () => {
-    await dataSource.query("DROP TABLE reliability_api_credential")
-  })
+  // The test database (and the table with it) is dropped by describeEachDatabase.
 
   it("masks the value of a unique secret-like column, and still names the column", async () => {
     const token = `tok-${Math.random().toString(36).slice(2)}-Vq3`

@@ -5,6 +5,7 @@ import type { Dialect } from "../drivers/dialect"
 import { parseSqliteDateTime, sqliteDateTime } from "../drivers/sqlite/sqlite-dates"
 import { stampOf, type Stamp } from "./stamped-columns"
 import { valueCheckOf, type ValueCheck } from "./value-check"
+import { FLOAT_TYPES, INTEGER_TYPES, TEXT_TYPES } from "./column-types"
 
 /** How one column's value travels between an entity and the database. */
 export interface ColumnPlan {
@@ -86,32 +87,8 @@ export function writeColumn(entity: object, column: ColumnPlan, value: unknown):
   else if (column.embedded) column.column.setEntityValue(entity, value)
 }
 
-const PLAIN_TYPES = new Set<unknown>([
-  "uuid",
-  "varchar",
-  "character varying",
-  "char",
-  "character",
-  "nvarchar",
-  "nchar",
-  "text",
-  "tinytext",
-  "mediumtext",
-  "longtext",
-  "int",
-  "integer",
-  "int4",
-  "smallint",
-  "int2",
-  "double",
-  "double precision",
-  "float",
-  "float8",
-  "float4",
-  "real",
-  String,
-  Number,
-])
+// Values of these columns go to and come from the database as they are.
+const PLAIN_TYPES = new Set<unknown>(["uuid", ...TEXT_TYPES, ...INTEGER_TYPES, ...FLOAT_TYPES])
 
 const DATE_TYPES = new Set<unknown>([
   Date,

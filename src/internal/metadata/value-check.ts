@@ -1,5 +1,6 @@
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata"
 import { portableKindOf } from "../portable-types"
+import { FLOAT_TYPES, TEXT_TYPES } from "./column-types"
 
 /**
  * What is wrong with a value a column cannot store exactly on every database, or undefined when
@@ -7,34 +8,13 @@ import { portableKindOf } from "../portable-types"
  */
 export type ValueCheck = (value: unknown) => string | undefined
 
-const TEXT_TYPES = new Set<unknown>([
-  "varchar",
-  "character varying",
-  "char",
-  "character",
-  "nvarchar",
-  "nchar",
-  "text",
-  "tinytext",
-  "mediumtext",
-  "longtext",
-  "simple-enum",
-  String,
-])
+// Text a value check applies to: text columns and enums stored as text.
+const CHECKED_TEXT_TYPES = new Set<unknown>([...TEXT_TYPES, "simple-enum"])
 
 const VARCHAR_TYPES = new Set<unknown>(["varchar", "character varying", "nvarchar", String])
 
-const FLOAT_TYPES = new Set<unknown>([
-  "double",
-  "double precision",
-  "float",
-  "float4",
-  "float8",
-  "real",
-  "decimal",
-  "numeric",
-  Number,
-])
+// Numbers where NaN and the infinities can reach a column.
+const CHECKED_NUMBER_TYPES = new Set<unknown>([...FLOAT_TYPES, "decimal", "numeric"])
 
 // Columns whose name says they hold a secret: their values never appear in a message.
 const SECRET_COLUMN = /pass|secret|token|api_?key|credential/i
@@ -49,7 +29,7 @@ const SECRET_COLUMN = /pass|secret|token|api_?key|credential/i
 export function valueCheckOf(column: ColumnMetadata): ValueCheck | undefined {
   if (column.transformer || column.isArray) return undefined
   const secret = SECRET_COLUMN.test(column.databaseName) || SECRET_COLUMN.test(column.propertyName)
-  if (TEXT_TYPES.has(column.type)) {
+  if (CHECKED_TEXT_TYPES.has(column.type)) {
     // A varchar declared without a length is varchar(255) on MySQL/MariaDB (TypeORM's default).
     const length = column.length
       ? Number(column.length)
@@ -62,7 +42,7 @@ export function valueCheckOf(column: ColumnMetadata): ValueCheck | undefined {
       secret,
     )
   }
-  if (FLOAT_TYPES.has(column.type)) {
+  if (CHECKED_NUMBER_TYPES.has(column.type)) {
     return (value) =>
       typeof value === "number" && !Number.isFinite(value)
         ? `must be a finite number (got ${String(value)})`

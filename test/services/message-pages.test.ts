@@ -157,6 +157,10 @@ describeEachDatabase(
       )
       expect(sql).toMatch(/ORDER BY created_at ASC, id ASC LIMIT/)
       expect(sql).not.toMatch(/OFFSET/i)
+      // MariaDB would otherwise walk the project's rows before the boundary (see select-sql.ts).
+      if (db().kind === "mariadb") {
+        expect(sql).toMatch(/FROM message FORCE INDEX \(IDX_message_project_id_created_at_id\)/)
+      }
     })
 
     it("refuses a malformed or edited cursor, or two ways of starting, naming the option", async () => {

@@ -78,6 +78,7 @@ export function findSql(plan: EntityPlan, shape: FindShape): string {
     const { dialect } = plan
     let parameter = 0
     let text = `SELECT ${selectList(plan)} FROM ${plan.table}`
+    if (keyset && dialect.kind === "mysql") text += keysetIndexHint(plan, shape.where, keyset)
     const conditions = shape.where.map(
       (column) => `${column.sqlName} = ${dialect.placeholder(++parameter)}`,
     )
@@ -100,4 +101,28 @@ export function findSql(plan: EntityPlan, shape: FindShape): string {
     if (shape.skip) text += ` OFFSET ${dialect.placeholder(++parameter)}`
     return text
   })
+}
+
+/**
+ * ` FORCE INDEX (name)` of an index on (the equality columns…, key, tie), or "". MariaDB
+ * otherwise picks the `ref` lookup of the equality columns and walks every row before the
+ * boundary (50 ms instead of 5 at a depth of 100,000); forced, it reads the range.
+ */
+function keysetIndexHint(
+  plan: EntityPlan,
+  equal: readonly ColumnPlan[],
+  keyset: NonNullable<FindShape["keyset"]>,
+): string {
+  const wanted = new Set(equal.map((column) => column.column.databaseName))
+  const index = plan.metadata.indices.find((candidate) => {
+    const names = candidate.columns.map((column) => column.databaseName)
+    if (names.length < 2) return false
+    const head = names.slice(0, -2)
+    return (
+      names.at(-2) === keyset.column.column.databaseName &&
+      names.at(-1) === keyset.tie.column.databaseName &&
+      head.every((name) => wanted.has(name))
+    )
+  })
+  return index?.name ? ` FORCE INDEX (${plan.dialect.escape(index.name)})` : ""
 }

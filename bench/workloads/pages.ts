@@ -37,25 +37,52 @@ function prepare(target: Target, sizes: Sizes): Promise<PagesState> {
   return state
 }
 
+// W5c also reads the first page before or after each cursor page, so the two meet the same load;
+// the ratio of their medians, per run, is reported in W5c's unit line (per database and variant).
+const interleaved = new Map<string, number[]>()
+
+function interleavedRatios(): string {
+  const parts = [...interleaved].map(
+    // The first run is the harness's warm-up.
+    ([key, ratios]) =>
+      `${key} ${summarize(ratios.length > 1 ? ratios.slice(1) : ratios).median.toFixed(2)}×`,
+  )
+  return parts.length === 0 ? "" : `; cursor ÷ first page read alternately: ${parts.join(", ")}`
+}
+
 function workload(id: string, title: string, page: Page): Workload<PagesState> {
   return {
     id,
     title,
     unit: (sizes) =>
-      `per page of ${PAGE} (median of ${QUERIES}) of one project's ${sizes.readSeedMessages.toLocaleString("en")} messages${page === "first" ? "" : `, after ${(sizes.readSeedMessages / 2).toLocaleString("en")}`}`,
+      `per page of ${PAGE} (median of ${QUERIES}) of one project's ${sizes.readSeedMessages.toLocaleString("en")} messages${page === "first" ? "" : `, after ${(sizes.readSeedMessages / 2).toLocaleString("en")}`}${page === "cursor" ? interleavedRatios() : ""}`,
     prepare,
     async run(variant, target, state) {
       const times: number[] = []
-      for (let q = 0; q < QUERIES; q += 1) {
+      const firstTimes: number[] = []
+      const timed = async (which: Page): Promise<string[]> => {
         const start = nowMs()
-        const ids = await readPage(variant, page, target, state)
-        times.push(nowMs() - start)
+        const ids = await readPage(variant, which, target, state)
+        ;(which === page ? times : firstTimes).push(nowMs() - start)
+        return ids
+      }
+      for (let q = 0; q < QUERIES; q += 1) {
+        if (page === "cursor" && q % 2 === 0) await timed("first")
+        const ids = await timed(page)
+        if (page === "cursor" && q % 2 === 1) await timed("first")
         if (ids.length !== PAGE) throw new Error(`W5 ${variant} ${page} read ${ids.length} rows`)
         if (page !== "first" && ids[0] === state.boundary.id) {
           throw new Error(`W5 ${variant} ${page} repeated the boundary row`)
         }
       }
-      return summarize(times).median
+      const median = summarize(times).median
+      if (page === "cursor") {
+        const key = `${target.kind} ${variant}`
+        const ratios = interleaved.get(key) ?? []
+        ratios.push(median / summarize(firstTimes).median)
+        interleaved.set(key, ratios)
+      }
+      return median
     },
   }
 }

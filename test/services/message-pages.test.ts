@@ -7,6 +7,7 @@ import {
   getMessagePage,
   getMessages,
 } from "../../src"
+import { KeysetCondition } from "../../src/internal/read/keyset-condition"
 import { encodeMessageCursor } from "../../src/services/message-cursor"
 import { describeEachDatabase } from "../support/databases"
 import { unique } from "../support/graph"
@@ -160,6 +161,41 @@ describeEachDatabase(
       // MariaDB would otherwise walk the project's rows before the boundary (see select-sql.ts).
       if (db().kind === "mariadb") {
         expect(sql).toMatch(/FROM message FORCE INDEX \(IDX_message_project_id_created_at_id\)/)
+      }
+    })
+
+    it("means the same keyset range through TypeORM's own find, ties included", async () => {
+      const { projectId, ids } = await seedTies()
+      await using session = open()
+      for (const side of ["after", "before"] as const) {
+        const seen: string[] = []
+        let edge: Message | undefined
+        for (let page = 0; page < 100; page += 1) {
+          const where = {
+            projectId,
+            ...(edge
+              ? {
+                  createdAt: new KeysetCondition(side, edge.createdAt, {
+                    property: "id",
+                    column: "id",
+                    value: edge.id,
+                  }),
+                }
+              : {}),
+          }
+          const direction = side === "after" ? "ASC" : "DESC"
+          // loadEagerRelations is not an option the session compiles: TypeORM's find runs.
+          const rows = await session.find(Message, {
+            where,
+            order: { createdAt: direction, id: direction },
+            take: 7,
+            loadEagerRelations: false,
+          })
+          if (rows.length === 0) break
+          seen.push(...rows.map((m) => m.id))
+          edge = rows.at(-1)
+        }
+        expect(seen).toEqual(side === "after" ? ids : [...ids].reverse())
       }
     })
 

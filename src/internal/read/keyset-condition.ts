@@ -22,7 +22,7 @@ export class KeysetCondition<T = unknown> extends FindOperator<T> {
       true,
       true,
       (key) => {
-        const tieColumn = siblingColumn(key, tie.column)
+        const tieColumn = siblingColumn(key, tie)
         const [wide, strict] = side === "after" ? [">=", ">"] : ["<=", "<"]
         return `${key} ${wide} :keysetBoundary AND (${key} ${strict} :keysetBoundary OR (${key} = :keysetBoundary AND ${tieColumn} ${strict} :keysetTie))`
       },
@@ -31,11 +31,14 @@ export class KeysetCondition<T = unknown> extends FindOperator<T> {
   }
 }
 
-// TypeORM hands the raw operator the aliased path of its own column (`"Message"."created_at"`);
-// the tie column is the same alias with the other column's name, quoted the same way.
-function siblingColumn(aliasPath: string, column: string): string {
-  const quote = aliasPath.endsWith("`") ? "`" : '"'
-  const dot = aliasPath.lastIndexOf(`${quote}.${quote}`)
-  const alias = dot < 0 ? "" : aliasPath.slice(0, dot + 2)
-  return `${alias}${quote}${column}${quote}`
+// TypeORM hands the raw operator the path of its own property (`Message.createdAt`) and later
+// replaces such paths with quoted columns; the tie is the same alias with the other property.
+function siblingColumn(aliasPath: string, tie: { property: string; column: string }): string {
+  if (/[`"]/.test(aliasPath)) {
+    const quote = aliasPath.includes("`") ? "`" : '"'
+    const dot = aliasPath.lastIndexOf(`${quote}.${quote}`)
+    return `${dot < 0 ? "" : aliasPath.slice(0, dot + 2)}${quote}${tie.column}${quote}`
+  }
+  const dot = aliasPath.lastIndexOf(".")
+  return `${dot < 0 ? "" : aliasPath.slice(0, dot + 1)}${tie.property}`
 }

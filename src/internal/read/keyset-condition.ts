@@ -5,7 +5,7 @@ export type KeysetSide = "after" | "before"
 
 /**
  * A keyset condition on two columns, placed in `where` at the first key: rows whose
- * (key, tie) pair comes after (or before) the boundary (`value`, `tieValue`). The session's fast
+ * (key, tie) pair comes after (or before) the boundary (`boundary`, `tie.value`). The session's fast
  * path compiles it to `key >= ? AND (key > ? OR (key = ? AND tie > ?))`, a range the database
  * reads from an index on (…, key, tie); as a TypeORM `Raw` operator it means the same when a
  * find goes through TypeORM's own find.

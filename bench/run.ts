@@ -15,6 +15,7 @@ import { openTarget, reachable, type DatabaseKind, type Target } from "./targets
 import { FULL, QUICK, VARIANTS, type Sizes, type Variant, type Workload } from "./workload"
 import { bulk } from "./workloads/bulk"
 import { graph } from "./workloads/graph"
+import { pages } from "./workloads/pages"
 import { read } from "./workloads/read"
 import { single } from "./workloads/single"
 
@@ -35,6 +36,7 @@ const WORKLOADS: readonly Workload<never>[] = [
   single,
   read,
   graph,
+  ...pages,
 ] as unknown as Workload<never>[]
 
 function argument(name: string): string | undefined {

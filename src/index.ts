@@ -152,12 +152,14 @@ export {
   createMessage,
   getMessage,
   getMessages,
+  getMessagePage,
   getCompletedProject,
   updateMessage,
   deleteMessage,
   COMPLETED_PROJECT_MESSAGE_TYPE,
   type GetMessagesOptions,
 } from "./services/messages.service"
+export type { MessagePage } from "./services/message-page"
 export { createNode } from "./services/nodes.service"
 export {
   createRepoNode,

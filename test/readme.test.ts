@@ -58,6 +58,7 @@ describe("README examples", () => {
     expect(output.trim().length).toBeGreaterThan(0)
     if (name === "own-model") expect(output).toBe("saved true\n")
     if (name === "session") expect(output).toMatch(/^1 message by ada-\d+@example.com$/m)
+    if (name === "pages") expect(output).toBe("120 50 true\n")
     if (name === "services") {
       expect(output).toContain("UserCreate.role, UserCreate.email")
       expect(output).toMatch(/^1 message$/m)

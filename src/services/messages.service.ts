@@ -5,7 +5,8 @@ import { Message, MessageStatus } from "../entities/message.entity"
 import type { Session } from "../session"
 import { applyUpdate } from "./apply-update"
 import { idKey, textKey } from "./lookup-keys"
-import { NEWEST_FIRST, OLDEST_FIRST, type Pagination, resolvePagination } from "./pagination"
+import { readMessagePage, type MessagePage } from "./message-page"
+import { NEWEST_FIRST, type Pagination } from "./pagination"
 
 // Services stage and flush (so ids and constraints are checked); the caller commits.
 
@@ -60,36 +61,74 @@ export async function getMessage(s: Session, messageId: string): Promise<Message
   return s.findOne(Message, { where: { id } })
 }
 
-/** Options of `getMessages`: only the messages answering `prompt`, and which page. */
+/**
+ * Options of `getMessages` and `getMessagePage`: only the messages answering `prompt`, and which
+ * page: `limit` rows (default 100, at most 1,000) after the cursor `after`, before the cursor
+ * `before`, the newest `limit` (`newest: true`), or after skipping `skip` rows (OFFSET: its cost
+ * grows with the depth). At most one of `after`, `before`, `newest` and `skip`.
+ */
 export interface GetMessagesOptions extends Pagination {
   readonly prompt?: string | null | undefined
+  /** A cursor (`next` or `previous` of a `MessagePage`): the messages that follow it. */
+  readonly after?: string | undefined
+  /** A cursor (`next` or `previous` of a `MessagePage`): the messages that precede it. */
+  readonly before?: string | undefined
+  /** The page at the end: the newest `limit` messages (still oldest first). */
+  readonly newest?: boolean | undefined
 }
 
 /**
  * A project's messages, oldest first by (createdAt, id), only those whose prompt is `prompt` when
- * it is given. `skip` defaults to 0, `limit` to 100 (at most 1,000).
+ * it is given: the first `limit` (default 100, at most 1,000), or those right after the cursor
+ * `after` or right before the cursor `before` (cursors come from `getMessagePage`), or, as
+ * before cursors existed, those after skipping `skip` rows.
  * Reads only (the session flushes staged work first); never commits.
  *
- * @throws ValidationError when `skip` or `limit` is negative or not a whole number, or `limit`
- * is above 1,000.
+ * @throws ValidationError when `skip` or `limit` is negative or not a whole number, `limit` is
+ * above 1,000, a cursor is not one `getMessagePage` returned, or more than one of `after`,
+ * `before`, `newest` and `skip` is given.
  *
  * @example
  * const history = await getMessages(session, project.id, { prompt: "Build a landing page" })
+ * const more = await getMessages(session, project.id, { after: page.next!, limit: 50 })
  */
 export async function getMessages(
   s: Session,
   projectId: string,
   options: GetMessagesOptions = {},
 ): Promise<Message[]> {
-  const { skip, take } = resolvePagination(options)
-  const id = idKey(projectId)
-  if (take === 0 || id === undefined) return []
-  if (options.prompt === undefined || options.prompt === null) {
-    return s.find(Message, { where: { projectId: id }, order: OLDEST_FIRST, skip, take })
-  }
-  const prompt = textKey(options.prompt)
-  if (prompt === undefined) return []
-  return s.find(Message, { where: { projectId: id, prompt }, order: OLDEST_FIRST, skip, take })
+  return (await readMessagePage(s, projectId, options, false)).messages
+}
+
+/**
+ * One page of a project's messages, oldest first by (createdAt, id), with the cursors of its
+ * neighbours: `next` reads the messages after the page (`{ after: page.next }`), `previous` those
+ * before it (`{ before: page.previous }`); each is null when there is nothing on that side (or
+ * the page is empty). A cursor page costs the same at any depth (a range of the
+ * (project_id, created_at, id) index), where `skip` reads and drops every skipped row; a
+ * message added or deleted meanwhile neither shifts nor repeats the pages around it.
+ * Cursors are opaque base64url text (the createdAt and id of the message at the edge).
+ * Reads only (the session flushes staged work first); never commits.
+ *
+ * @throws ValidationError as `getMessages`: a bad `limit`, a cursor that is not one this
+ * function returned (`Pagination.after`), or two of `after`, `before`, `newest` and `skip`.
+ *
+ * @example
+ * let page = await getMessagePage(session, project.id, { limit: 50 })
+ * for (;;) {
+ *   for (const message of page.messages) console.log(message.content)
+ *   if (page.next === null) break
+ *   page = await getMessagePage(session, project.id, { after: page.next, limit: 50 })
+ * }
+ * const latest = await getMessagePage(session, project.id, { newest: true, limit: 50 })
+ * const older = await getMessagePage(session, project.id, { before: latest.previous!, limit: 50 })
+ */
+export function getMessagePage(
+  s: Session,
+  projectId: string,
+  options: GetMessagesOptions = {},
+): Promise<MessagePage> {
+  return readMessagePage(s, projectId, options, true)
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata"
 import { portableKindOf } from "../portable-types"
 import { FLOAT_TYPES, TEXT_TYPES } from "./column-types"
+import { dateCheck, integerCheck, integerRangeOf, refuseBigint } from "./number-and-date-checks"
 
 /**
  * What is wrong with a value a column cannot store exactly on every database, or undefined when
@@ -13,8 +14,22 @@ const CHECKED_TEXT_TYPES = new Set<unknown>([...TEXT_TYPES, "simple-enum"])
 
 const VARCHAR_TYPES = new Set<unknown>(["varchar", "character varying", "nvarchar", String])
 
-// Numbers where NaN and the infinities can reach a column.
-const CHECKED_NUMBER_TYPES = new Set<unknown>([...FLOAT_TYPES, "decimal", "numeric"])
+// Numbers where NaN and the infinities can reach a column. An untyped `number` property
+// (`Number`) is an integer column on every database (TypeORM's "integer" / "int").
+const CHECKED_NUMBER_TYPES = new Set<unknown>(
+  [...FLOAT_TYPES, "decimal", "numeric"].filter((type) => type !== Number),
+)
+
+// Dates: an Invalid Date, or a year no database stores the same way, can reach these.
+const CHECKED_DATE_TYPES = new Set<unknown>([
+  Date,
+  "date",
+  "datetime",
+  "timestamp",
+  "timestamptz",
+  "timestamp with time zone",
+  "timestamp without time zone",
+])
 
 // Columns whose name says they hold a secret: their values never appear in a message.
 const SECRET_COLUMN = /pass|secret|token|api_?key|credential/i
@@ -23,8 +38,11 @@ const SECRET_COLUMN = /pass|secret|token|api_?key|credential/i
  * The check of one column: text that PostgreSQL refuses (NUL) or every driver alters (an unpaired
  * surrogate), text longer than the column's `length` in code points, as the servers count, or
  * than MySQL's TEXT types hold in bytes;
- * `NaN` and the infinities in a float column. Undefined for a column that needs none (uuids,
- * dates, JSON, integers), so ordinary values cost nothing.
+ * `NaN` and the infinities in a float column; in an integer column anything but a whole number
+ * in the range every database stores (and, beyond `Number.MAX_SAFE_INTEGER`, exactly); an
+ * Invalid Date or a year outside 1–9999 in a date column; a JavaScript `bigint` anywhere (it
+ * comes back as a number or a string). Undefined for a column that needs none (uuids, JSON),
+ * so ordinary values cost little.
  */
 export function valueCheckOf(column: ColumnMetadata): ValueCheck | undefined {
   if (column.transformer || column.isArray) return undefined
@@ -44,10 +62,15 @@ export function valueCheckOf(column: ColumnMetadata): ValueCheck | undefined {
   }
   if (CHECKED_NUMBER_TYPES.has(column.type)) {
     return (value) =>
-      typeof value === "number" && !Number.isFinite(value)
-        ? `must be a finite number (got ${String(value)})`
-        : undefined
+      typeof value === "number"
+        ? Number.isFinite(value)
+          ? undefined
+          : `must be a finite number (got ${String(value)})`
+        : refuseBigint(value, "a number")
   }
+  const range = integerRangeOf(column)
+  if (range) return integerCheck(range)
+  if (CHECKED_DATE_TYPES.has(column.type)) return dateCheck
   return undefined
 }
 
@@ -73,7 +96,7 @@ function textCheck(
   secret: boolean,
 ): ValueCheck {
   return (value) => {
-    if (typeof value !== "string") return undefined
+    if (typeof value !== "string") return refuseBigint(value, "a string")
     // Native scans: a few nanoseconds for an ordinary value.
     if (value.includes("\u0000") || !isWellFormed(value)) {
       return `must not contain the NUL character (\\u0000) or an unpaired surrogate (got ${shown(value, secret)})`

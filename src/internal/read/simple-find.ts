@@ -2,6 +2,7 @@ import type { FindManyOptions } from "typeorm"
 import type { ColumnPlan } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
 import { findSql, type FindShape } from "../sql/select-sql"
+import { KeysetCondition } from "./keyset-condition"
 import { relationTree, type RelationTree } from "./relation-tree"
 
 /** A find the session runs with its own SQL and hydrator instead of TypeORM's. */
@@ -36,15 +37,26 @@ export function compileSimpleFind(
   const byProperty = columnsByProperty(plan)
   const params: unknown[] = []
   const where: ColumnPlan[] = []
+  let keyset: FindShape["keyset"]
+  const keysetParams: unknown[] = []
   if (opts.where !== undefined) {
     if (!isRecord(opts.where)) return undefined
     for (const [property, value] of Object.entries(opts.where)) {
       const column = byProperty.get(property)
+      if (column && value instanceof KeysetCondition && !keyset) {
+        const tie = byProperty.get(value.tie.property)
+        if (!tie) return undefined
+        keyset = { column, tie, side: value.side }
+        const boundary = column.toDatabase(value.boundary)
+        keysetParams.push(boundary, boundary, boundary, tie.toDatabase(value.tie.value))
+        continue
+      }
       if (!column || !isPlainValue(value)) return undefined
       where.push(column)
       params.push(column.toDatabase(value))
     }
   }
+  params.push(...keysetParams)
   const order: FindShape["order"][number][] = []
   if (opts.order !== undefined) {
     if (!isRecord(opts.order)) return undefined
@@ -58,7 +70,13 @@ export function compileSimpleFind(
   const { take, skip } = opts
   if (take !== undefined && !(Number.isInteger(take) && (take as number) >= 0)) return undefined
   if (skip !== undefined && !(Number.isInteger(skip) && (skip as number) >= 0)) return undefined
-  const sql = findSql(plan, { where, order, take: take !== undefined, skip: skip !== undefined })
+  const sql = findSql(plan, {
+    where,
+    ...(keyset ? { keyset } : {}),
+    order,
+    take: take !== undefined,
+    skip: skip !== undefined,
+  })
   if (take !== undefined) params.push(take)
   if (skip !== undefined) params.push(skip)
   return { sql, params, relations }

@@ -48,29 +48,50 @@ export function selectLinkedSql(target: EntityPlan, link: LinkPlan, count: numbe
   })
 }
 
-/** The shape of a simple find: equality on columns, ordering by columns, a limit, an offset. */
+/**
+ * The shape of a simple find: equality on columns, a keyset range on two columns, ordering by
+ * columns, a limit, an offset.
+ */
 export interface FindShape {
   readonly where: readonly ColumnPlan[]
+  readonly keyset?: {
+    readonly column: ColumnPlan
+    readonly tie: ColumnPlan
+    readonly side: "after" | "before"
+  }
   readonly order: readonly { readonly column: ColumnPlan; readonly direction: "ASC" | "DESC" }[]
   readonly take: boolean
   readonly skip: boolean
 }
 
-/** `SELECT … WHERE a = ? AND … ORDER BY … LIMIT ? OFFSET ?`; parameters in that order. */
+/**
+ * `SELECT … WHERE a = ? AND … [AND k >= ? AND (k > ? OR (k = ? AND t > ?))] ORDER BY … LIMIT ?
+ * OFFSET ?`; parameters in that order.
+ */
 export function findSql(plan: EntityPlan, shape: FindShape): string {
-  const key = `f:${shape.where.map((column) => column.index).join(",")}|${shape.order
+  const { keyset } = shape
+  const keysetKey = keyset ? `${keyset.side}:${keyset.column.index}:${keyset.tie.index}` : ""
+  const key = `f:${shape.where.map((column) => column.index).join(",")}|${keysetKey}|${shape.order
     .map(({ column, direction }) => `${column.index}:${direction}`)
     .join(",")}|${shape.take}|${shape.skip}`
   return cachedSql(plan, key, () => {
     const { dialect } = plan
     let parameter = 0
     let text = `SELECT ${selectList(plan)} FROM ${plan.table}`
-    if (shape.where.length > 0) {
-      const conditions = shape.where.map(
-        (column) => `${column.sqlName} = ${dialect.placeholder(++parameter)}`,
+    if (keyset && dialect.kind === "mysql") text += keysetIndexHint(plan, shape.where, keyset)
+    const conditions = shape.where.map(
+      (column) => `${column.sqlName} = ${dialect.placeholder(++parameter)}`,
+    )
+    if (keyset) {
+      // The redundant `k >= ?` is the index range; the rest drops the boundary's earlier ties.
+      const [wide, strict] = keyset.side === "after" ? [">=", ">"] : ["<=", "<"]
+      const k = keyset.column.sqlName
+      const next = (): string => dialect.placeholder(++parameter)
+      conditions.push(
+        `${k} ${wide} ${next()} AND (${k} ${strict} ${next()} OR (${k} = ${next()} AND ${keyset.tie.sqlName} ${strict} ${next()}))`,
       )
-      text += ` WHERE ${conditions.join(" AND ")}`
     }
+    if (conditions.length > 0) text += ` WHERE ${conditions.join(" AND ")}`
     if (shape.order.length > 0) {
       const terms = shape.order.map(({ column, direction }) => `${column.sqlName} ${direction}`)
       text += ` ORDER BY ${terms.join(", ")}`
@@ -80,4 +101,28 @@ export function findSql(plan: EntityPlan, shape: FindShape): string {
     if (shape.skip) text += ` OFFSET ${dialect.placeholder(++parameter)}`
     return text
   })
+}
+
+/**
+ * ` FORCE INDEX (name)` of an index on (the equality columns…, key, tie), or "". MariaDB
+ * otherwise picks the `ref` lookup of the equality columns and walks every row before the
+ * boundary (50 ms instead of 5 at a depth of 100,000); forced, it reads the range.
+ */
+function keysetIndexHint(
+  plan: EntityPlan,
+  equal: readonly ColumnPlan[],
+  keyset: NonNullable<FindShape["keyset"]>,
+): string {
+  const wanted = new Set(equal.map((column) => column.column.databaseName))
+  const index = plan.metadata.indices.find((candidate) => {
+    const names = candidate.columns.map((column) => column.databaseName)
+    if (names.length < 2) return false
+    const head = names.slice(0, -2)
+    return (
+      names.at(-2) === keyset.column.column.databaseName &&
+      names.at(-1) === keyset.tie.column.databaseName &&
+      head.every((name) => wanted.has(name))
+    )
+  })
+  return index?.name ? ` FORCE INDEX (${plan.dialect.escape(index.name)})` : ""
 }

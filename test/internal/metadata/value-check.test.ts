@@ -22,16 +22,18 @@ describe.each(DIALECTS)("value checks on %s", (kind) => {
     plan = offline.plan(TestVersioned)
   })
 
-  it("checks text and float columns only: not uuids, integers, dates or JSON", () => {
+  it("checks text, float, integer and date columns: not uuids or JSON", () => {
     expect(plan.checked.map((checked) => checked.property)).toEqual([
       "title",
       "ratio",
       "apiKey",
       "remark",
+      "version",
     ])
     const message = offline.plan(Message)
     expect(message.checked.map((checked) => checked.property)).not.toContain("id")
-    expect(message.checked.map((checked) => checked.property)).not.toContain("createdAt")
+    expect(message.checked.map((checked) => checked.property)).not.toContain("projectId")
+    expect(message.checked.map((checked) => checked.property)).toContain("createdAt")
     expect(message.checked.map((checked) => checked.property)).toContain("content")
   })
 

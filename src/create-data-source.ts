@@ -18,10 +18,12 @@ import {
 } from "./data-source-options"
 import { ENTITIES } from "./entities"
 import { adaptPortableColumns } from "./internal/portable-types"
+import { closeReadReplicas, registerReadReplicas } from "./internal/replica-pools"
 import { translateError } from "./internal/errors/translate-error"
 import { inSqliteMigration, migrate } from "./migrate"
 import { TimestampSubscriber } from "./mixins/timestamp-subscriber"
 import { ConcreteNamingStrategy } from "./naming-strategy"
+import { readReplicasFromEnv } from "./read-replicas-option"
 
 type EntityList = NonNullable<DataSourceOptions["entities"]>
 type MigrationList = NonNullable<DataSourceOptions["migrations"]>
@@ -56,6 +58,15 @@ class ConcreteDataSource extends DataSource {
     const error = entityUseError(this, target, metadata, this.allDeclaredEntities)
     if (error) throw error
     return metadata!
+  }
+
+  // The pools of its read replicas (DB_READ_REPLICAS) go with it.
+  override async destroy(): Promise<void> {
+    try {
+      await super.destroy()
+    } finally {
+      await closeReadReplicas(this)
+    }
   }
 
   protected override async buildMetadatas(): Promise<void> {
@@ -122,8 +133,10 @@ export function createDataSource(extra: DataSourceExtra = {}): DataSource {
     subscribers: [TimestampSubscriber, ...toArray(overrides.subscribers as MigrationList)],
     synchronize: false,
   } as DataSourceOptions
+  const replicas = readReplicasFromEnv(environment, options)
   const dataSource = new ConcreteDataSource(options)
   dataSource.allDeclaredEntities = allDeclaredEntities === true
+  registerReadReplicas(dataSource, replicas)
   return dataSource
 }
 

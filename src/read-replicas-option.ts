@@ -7,7 +7,7 @@ export type { ReplicaTarget } from "./internal/replica-pools"
 
 const DEFAULT_POSTGRES_PORT = 5432
 // host, [ipv6] or host:port, [ipv6]:port; nothing else (no user, no path).
-const HOST_PORT = /^(\[[0-9a-f:.]+\]|[^\s:/@[\]]+)(?::([^:]*))?$/i
+const HOST_PORT = /^(\[[0-9a-f:.]+\]|[^\s:/@[\]]+)(?::([^:@/]*))?$/i
 
 /**
  * The read replicas `DB_READ_REPLICAS` lists: comma-separated `host:port` entries (the primary's

@@ -99,9 +99,9 @@ describeEachDatabase(
       expect(await stored(db().dataSource, email)).toBeNull()
       expect((await stored(db().dataSource, user.email))?.firstName).toBe("Ada")
       // Reads through the manager still work.
-      const rows = (await session.manager.query(
+      const rows = await session.manager.query<{ n: unknown }[]>(
         `SELECT COUNT(*) AS n FROM ${db().kind === "mariadb" ? "`user`" : '"user"'}`,
-      )) as { n: unknown }[]
+      )
       expect(Number(rows[0]!.n)).toBeGreaterThan(0)
     })
   },

@@ -97,7 +97,8 @@ function toArray<T>(list: readonly T[] | Record<string, T> | undefined): T[] {
 /**
  * A new, not yet initialized DataSource for the database the environment names (`DB_*`,
  * `DATABASE_URL`, `.env`; none set: the local SQLite file `sql_app.db`), with every built-in entity
- * and migration. `extra` adds entities and migrations of your own or overrides any option.
+ * and migration. `extra` adds entities and migrations of your own or overrides any option. The
+ * replicas `DB_READ_REPLICAS` lists serve its readOnly sessions; their pools close with it.
  *
  * @throws ConfigurationError when the environment does not describe a usable database.
  *

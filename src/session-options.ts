@@ -9,7 +9,8 @@ export interface SessionOptions {
    * A session that only reads: it runs on a read replica (`DB_READ_REPLICAS`, taken in turn; the
    * primary when none answers), in a READ ONLY transaction, and refuses every write with a
    * `SessionStateError` before anything is sent. A replica may lag behind the primary: never use
-   * one to read what you have just written. Default false.
+   * one to read what you have just written. On PostgreSQL and MySQL its READ ONLY transaction
+   * opens with its first read (`inTransaction` is then true). Default false.
    *
    * @example
    * await using session = new Session(undefined, { readOnly: true })

@@ -60,9 +60,18 @@ export const statusCommand: Command = {
 }
 
 // Every entity and link table with its row count (undefined when the table does not exist),
-// counted by a readOnly session: on a read replica when DB_READ_REPLICAS lists one.
-function rowCounts(dataSource: DataSource): Promise<[string, number | undefined][]> {
+// counted by a readOnly session on a server: on a read replica when DB_READ_REPLICAS lists one.
+// SQLite keeps a plain query runner: a session's transaction there would take the write lock.
+async function rowCounts(dataSource: DataSource): Promise<[string, number | undefined][]> {
   const tables = [...new Set(dataSource.entityMetadatas.map((metadata) => metadata.tableName))]
+  if (dataSource.options.type === "better-sqlite3") {
+    const runner = dataSource.createQueryRunner()
+    try {
+      return await countRows(dataSource, runner, tables)
+    } finally {
+      await runner.release()
+    }
+  }
   return withSession(
     async (session) => {
       await session.begin()

@@ -18,10 +18,12 @@ import {
 } from "./data-source-options"
 import { ENTITIES } from "./entities"
 import { adaptPortableColumns } from "./internal/portable-types"
+import { closeReadReplicas, registerReadReplicas } from "./internal/replica-pools"
 import { translateError } from "./internal/errors/translate-error"
 import { inSqliteMigration, migrate } from "./migrate"
 import { TimestampSubscriber } from "./mixins/timestamp-subscriber"
 import { ConcreteNamingStrategy } from "./naming-strategy"
+import { readReplicasFromEnv } from "./read-replicas-option"
 
 type EntityList = NonNullable<DataSourceOptions["entities"]>
 type MigrationList = NonNullable<DataSourceOptions["migrations"]>
@@ -58,6 +60,15 @@ class ConcreteDataSource extends DataSource {
     return metadata!
   }
 
+  // The pools of its read replicas (DB_READ_REPLICAS) go with it.
+  override async destroy(): Promise<void> {
+    try {
+      await super.destroy()
+    } finally {
+      await closeReadReplicas(this)
+    }
+  }
+
   protected override async buildMetadatas(): Promise<void> {
     await super.buildMetadatas()
     adaptPortableColumns(this)
@@ -86,7 +97,8 @@ function toArray<T>(list: readonly T[] | Record<string, T> | undefined): T[] {
 /**
  * A new, not yet initialized DataSource for the database the environment names (`DB_*`,
  * `DATABASE_URL`, `.env`; none set: the local SQLite file `sql_app.db`), with every built-in entity
- * and migration. `extra` adds entities and migrations of your own or overrides any option.
+ * and migration. `extra` adds entities and migrations of your own or overrides any option. The
+ * replicas `DB_READ_REPLICAS` lists serve its readOnly sessions; their pools close with it.
  *
  * @throws ConfigurationError when the environment does not describe a usable database.
  *
@@ -122,8 +134,10 @@ export function createDataSource(extra: DataSourceExtra = {}): DataSource {
     subscribers: [TimestampSubscriber, ...toArray(overrides.subscribers as MigrationList)],
     synchronize: false,
   } as DataSourceOptions
+  const replicas = readReplicasFromEnv(environment, options)
   const dataSource = new ConcreteDataSource(options)
   dataSource.allDeclaredEntities = allDeclaredEntities === true
+  registerReadReplicas(dataSource, replicas)
   return dataSource
 }
 

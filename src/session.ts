@@ -15,22 +15,15 @@ import { managerProxy } from "./internal/manager-proxy"
 import { OperationQueue } from "./internal/operation-queue"
 import { canMatch, findEntities, findRowById } from "./internal/read/find-entities"
 import { checkedFindMetadata } from "./internal/read/find-options-check"
+import { readOnlyRefusal, refuseReadOnlyWork } from "./internal/read-only-guard"
 import { SessionConnection } from "./internal/session-connection"
 import { flushWithEvents, type FlushControl } from "./internal/unit-of-work/flush-with-events"
 import { afterRead } from "./internal/unit-of-work/lifecycle-events"
 import { UnitOfWork } from "./internal/unit-of-work/unit-of-work"
 import { isEmptyWork } from "./internal/unit-of-work/work"
+import { DEFAULT_LOCK_TIMEOUT_MS, type SessionOptions } from "./session-options"
 
-/** Options of a `Session`. */
-export interface SessionOptions {
-  /**
-   * SQLite only: how long a session waits for the sessions ahead of it on the same data source
-   * before it fails with a `ConnectionError`. Default 30 000 ms.
-   */
-  readonly lockTimeoutMs?: number
-}
-
-const DEFAULT_LOCK_TIMEOUT_MS = 30_000
+export type { SessionOptions } from "./session-options"
 
 type State = "idle" | "active" | "failed" | "closed"
 
@@ -60,16 +53,19 @@ export class Session implements AsyncDisposable {
   private readonly unitOfWork = new UnitOfWork()
   private readonly queue = new OperationQueue()
   private managerProxy: EntityManager | undefined
+  private readonly readOnly: boolean
 
   /**
    * @param dataSource the data source to work on; default: `getDataSource()`, the shared one
    * built from the environment. Nothing connects until the session is first used.
    */
   constructor(dataSource?: DataSource | Promise<DataSource>, options: SessionOptions = {}) {
+    this.readOnly = options.readOnly === true
     this.db = new SessionConnection(
       () => dataSource ?? getDataSource(),
       options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
       (resolved, dialect) => this.unitOfWork.bind(resolved, dialect),
+      this.readOnly,
     )
   }
 
@@ -95,6 +91,7 @@ export class Session implements AsyncDisposable {
    */
   add<T extends object>(entity: T): T {
     this.assertUsable("add")
+    if (this.readOnly) throw readOnlyRefusal("add")
     assertEntityObject(entity, "add")
     this.unitOfWork.add(entity)
     return entity
@@ -113,6 +110,7 @@ export class Session implements AsyncDisposable {
    */
   delete(entity: object): void {
     this.assertUsable("delete")
+    if (this.readOnly) throw readOnlyRefusal("delete")
     assertEntityObject(entity, "delete")
     this.unitOfWork.delete(entity)
   }
@@ -277,6 +275,7 @@ export class Session implements AsyncDisposable {
         const connection = this.db.current
         return connection?.inTransaction ? connection.queryRunner.manager : undefined
       },
+      readOnly: this.readOnly,
     })
     return this.managerProxy
   }
@@ -340,6 +339,7 @@ export class Session implements AsyncDisposable {
     if (!this.unitOfWork.hasWork) return
     await this.resolve()
     const inserts = this.unitOfWork.stageInserts()
+    if (this.readOnly) return refuseReadOnlyWork(this.unitOfWork, inserts)
     if (this.unitOfWork.listening) return flushWithEvents(this.unitOfWork, inserts, this.control())
     const work = this.unitOfWork.completeWork(inserts, new Date())
     if (isEmptyWork(work)) return

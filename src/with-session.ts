@@ -1,21 +1,24 @@
 import type { DataSource } from "typeorm"
 import { ownChain } from "./internal/session-chain"
-import { Session } from "./session"
+import { Session, type SessionOptions } from "./session"
 
 /**
  * Runs `fn` with a new session and always closes it afterwards, without committing: like the
- * original's `with Session() as session:`. Commit inside `fn` what should stay.
+ * original's `with Session() as session:`. Commit inside `fn` what should stay. `options` are
+ * the session's (`{ readOnly: true }`: a session that reads from a replica and writes nothing).
  *
  * @example
  * const user = await withSession((session) => session.findOne(User, { where: { email } }))
+ * const page = await withSession((s) => getMessages(s, projectId), undefined, { readOnly: true })
  */
 export async function withSession<T>(
   fn: (session: Session) => Promise<T>,
   dataSource?: DataSource | Promise<DataSource>,
+  options?: SessionOptions,
 ): Promise<T> {
   // `fn` runs in the session's own call chain: a session opened inside it is nested, one opened
   // next to it (another withSession started in the same tick) is not.
-  const { value: session, run } = ownChain(() => new Session(dataSource))
+  const { value: session, run } = ownChain(() => new Session(dataSource, options))
   try {
     return await run(() => fn(session))
   } finally {

@@ -39,10 +39,14 @@ export const exportCommand: Command = {
       throw new CliError("missing --out <file>", EXIT_USAGE)
     }
     await withDatabase(io, { require: "current" }, async (dataSource) => {
-      const { project, row } = await withSession(async (s) => {
-        const { project } = await findProject(s, reference)
-        return { project, row: await getCompletedProject(s, project.id) }
-      }, dataSource)
+      const { project, row } = await withSession(
+        async (s) => {
+          const { project } = await findProject(s, reference)
+          return { project, row: await getCompletedProject(s, project.id) }
+        },
+        dataSource,
+        { readOnly: true },
+      )
       if (!row) {
         throw new CliError(
           `project "${project.name}" (${project.id}) has no completed ProjectDirectory yet`,

@@ -29,10 +29,14 @@ export const messagesCommand: Command = {
   async run({ args, options, io }) {
     const reference = args[0] ?? ""
     await withDatabase(io, { require: "current" }, async (dataSource) => {
-      const { found, rows } = await withSession(async (s) => {
-        const found = await findProject(s, reference)
-        return { found, rows: await loadConversation(s, found.project.id) }
-      }, dataSource)
+      const { found, rows } = await withSession(
+        async (s) => {
+          const found = await findProject(s, reference)
+          return { found, rows: await loadConversation(s, found.project.id) }
+        },
+        dataSource,
+        { readOnly: true },
+      )
       const { project, orchestrator, user } = found
       if (options.json === true) {
         const document = {

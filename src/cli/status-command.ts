@@ -1,5 +1,6 @@
-import type { DataSource } from "typeorm"
+import type { DataSource, QueryRunner } from "typeorm"
 import { describeTarget } from "../data-source-options"
+import { withSession } from "../with-session"
 import type { Command } from "./command"
 import { declaredMigrations, migrationState } from "./migration-state"
 import { applicationDataSource, connect, missingSqliteFile } from "./open-database"
@@ -58,24 +59,44 @@ export const statusCommand: Command = {
   },
 }
 
-// Every entity and link table with its row count (undefined when the table does not exist).
+// Every entity and link table with its row count (undefined when the table does not exist),
+// counted by a readOnly session on a server: on a read replica when DB_READ_REPLICAS lists one.
+// SQLite keeps a plain query runner: a session's transaction there would take the write lock.
 async function rowCounts(dataSource: DataSource): Promise<[string, number | undefined][]> {
   const tables = [...new Set(dataSource.entityMetadatas.map((metadata) => metadata.tableName))]
-  const runner = dataSource.createQueryRunner()
-  try {
-    const counts: [string, number | undefined][] = []
-    for (const table of tables.sort()) {
-      if (!(await runner.hasTable(table))) {
-        counts.push([table, undefined])
-        continue
-      }
-      const rows = (await runner.query(
-        `SELECT COUNT(*) AS ${dataSource.driver.escape("n")} FROM ${dataSource.driver.escape(table)}`,
-      )) as { n: number | string }[]
-      counts.push([table, Number(rows[0]?.n ?? 0)])
+  if (dataSource.options.type === "better-sqlite3") {
+    const runner = dataSource.createQueryRunner()
+    try {
+      return await countRows(dataSource, runner, tables)
+    } finally {
+      await runner.release()
     }
-    return counts
-  } finally {
-    await runner.release()
   }
+  return withSession(
+    async (session) => {
+      await session.begin()
+      return countRows(dataSource, session.manager.queryRunner!, tables)
+    },
+    dataSource,
+    { readOnly: true },
+  )
+}
+
+async function countRows(
+  dataSource: DataSource,
+  runner: QueryRunner,
+  tables: string[],
+): Promise<[string, number | undefined][]> {
+  const counts: [string, number | undefined][] = []
+  for (const table of tables.sort()) {
+    if (!(await runner.hasTable(table))) {
+      counts.push([table, undefined])
+      continue
+    }
+    const rows = (await runner.query(
+      `SELECT COUNT(*) AS ${dataSource.driver.escape("n")} FROM ${dataSource.driver.escape(table)}`,
+    )) as { n: number | string }[]
+    counts.push([table, Number(rows[0]?.n ?? 0)])
+  }
+  return counts
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm"
 import { SessionStateError } from "../errors"
+import { refuseManagerWrite } from "./read-only-guard"
 
 // EntityManager methods that talk to the database: through `session.manager` they first flush
 // the session and run inside its transaction.
@@ -44,6 +45,8 @@ export interface ManagerHost {
   call(run: (manager: EntityManager) => Promise<unknown>): Promise<unknown>
   /** The manager of the open transaction, if there is one. */
   openManager(): EntityManager | undefined
+  /** A readOnly session: calls that write are refused before anything is sent. */
+  readonly readOnly?: boolean
 }
 
 /**
@@ -54,13 +57,16 @@ export function managerProxy(host: ManagerHost): EntityManager {
   return new Proxy({} as EntityManager, {
     get: (_target, property) => {
       if (typeof property === "string" && ASYNC_MANAGER_METHODS.has(property)) {
-        return (...args: unknown[]) =>
-          host.call((manager) => {
+        return (...args: unknown[]) => {
+          const refused = host.readOnly ? refuseManagerWrite(property, args) : undefined
+          if (refused) return Promise.reject(refused)
+          return host.call((manager) => {
             const method = (manager as unknown as Record<string, (...a: unknown[]) => unknown>)[
               property
             ]!
             return method.apply(manager, args) as Promise<unknown>
           })
+        }
       }
       const manager = host.openManager()
       if (!manager) {

@@ -3,6 +3,7 @@ import type { ConcreteDbError } from "../errors"
 import { openConnection, type Connection } from "./drivers/connection"
 import { dialectOf, type Dialect } from "./drivers/dialect"
 import { StatementFailure } from "./errors/statement-failure"
+import { openReadOnlyConnection } from "./read-only-connection"
 import { readyDataSource } from "./ready-data-source"
 import { translateError } from "./errors/translate-error"
 import { joinChain, refuseNested, type Holding } from "./session-chain"
@@ -23,6 +24,8 @@ export class SessionConnection {
     private readonly lockTimeoutMs: number,
     /** Called once, when the data source is first resolved. */
     private readonly onResolved: (dataSource: DataSource, dialect: Dialect) => void,
+    /** A readOnly session: a replica when there is one, in a READ ONLY transaction. */
+    private readonly readOnly = false,
   ) {
     this.outer = joinChain(this)
   }
@@ -72,7 +75,8 @@ export class SessionConnection {
     const { dataSource, dialect } = await this.resolve()
     if (dialect.kind === "sqlite") refuseNested(this.outer, dataSource)
     try {
-      this.held = await openConnection(dataSource, dialect, { lockTimeoutMs: this.lockTimeoutMs })
+      const open = this.readOnly ? openReadOnlyConnection : openConnection
+      this.held = await open(dataSource, dialect, { lockTimeoutMs: this.lockTimeoutMs })
     } catch (error) {
       throw translateError(error, dataSource)
     }

@@ -1,0 +1,61 @@
+/** How long a replica that failed is left out before a session tries it again. */
+export const REPLICA_RETRY_AFTER_MS = 5_000
+
+export interface ReplicaSetOptions {
+  readonly retryAfterMs?: number
+  /** The clock, in milliseconds (tests pass their own). */
+  readonly now?: () => number
+}
+
+/** A connection a replica gave, and the replica, to report it down if the connection fails. */
+export interface ReplicaLease<C> {
+  readonly connection: C
+  readonly replica: number
+}
+
+/**
+ * Replicas taken in turn (round-robin). One that fails to give a connection is left out for a
+ * while (`retryAfterMs`), so that sessions do not each wait for it; when every replica is out,
+ * `take` returns undefined and the caller reads from the primary.
+ */
+export class ReplicaSet<C> {
+  private next = 0
+  private readonly downUntil: number[]
+  private readonly retryAfterMs: number
+  private readonly now: () => number
+
+  constructor(
+    readonly size: number,
+    private readonly open: (replica: number) => Promise<C>,
+    options: ReplicaSetOptions = {},
+  ) {
+    this.downUntil = new Array<number>(size).fill(0)
+    this.retryAfterMs = options.retryAfterMs ?? REPLICA_RETRY_AFTER_MS
+    this.now = options.now ?? Date.now
+  }
+
+  /** A connection from the next replica that gives one, or undefined when none does. */
+  async take(): Promise<ReplicaLease<C> | undefined> {
+    for (let tried = 0; tried < this.size; tried++) {
+      const replica = this.next
+      this.next = (this.next + 1) % this.size
+      if (this.downUntil[replica]! > this.now()) continue
+      try {
+        return { connection: await this.open(replica), replica }
+      } catch {
+        this.markDown(replica)
+      }
+    }
+    return undefined
+  }
+
+  /** Leaves `replica` out until the retry delay has passed. */
+  markDown(replica: number): void {
+    this.downUntil[replica] = this.now() + this.retryAfterMs
+  }
+
+  /** Whether `replica` is left out now. */
+  isDown(replica: number): boolean {
+    return this.downUntil[replica]! > this.now()
+  }
+}

@@ -12,7 +12,10 @@ export interface ConcreteDbModuleOptions {
   readonly dataSource?: DataSourceExtra
   /** Apply pending migrations when the application starts, as `getDataSource()` does. Default true. */
   readonly migrate?: boolean
-  /** Options of every session the module opens (`lockTimeoutMs` on SQLite). */
+  /**
+   * Options of the sessions `@InjectSession()` and `SessionFactory.open()` give (`lockTimeoutMs`
+   * on SQLite); `SessionFactory.withSession`/`withTransaction` use the defaults, as the package's.
+   */
   readonly session?: SessionOptions
 }
 

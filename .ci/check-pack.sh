@@ -70,3 +70,38 @@ DB_DRIVER=nonsense DB_PORT=abc node -e '
   catch (e) { if (!(e instanceof db.ConfigurationError)) throw e }
   console.log("packed package installs, imports and typechecks:", Object.keys(db).length, "exports")
 '
+
+# NestJS is an optional peer dependency: not installed with the package, and concrete-db/nest
+# loads once the application installs it (the versions this repository tests with).
+[ ! -e node_modules/@nestjs ] && [ ! -e node_modules/rxjs ] ||
+  { echo "installing concrete-db installed its optional peers (@nestjs/*, rxjs)" >&2; exit 1; }
+before=$(du -sk node_modules | cut -f1)
+nest_versions=$(cd "$root" && node -p '
+  const dev = require("./package.json").devDependencies;
+  ["@nestjs/common", "@nestjs/core", "rxjs"].map((name) => `${name}@${dev[name]}`).join(" ")')
+# shellcheck disable=SC2086 # one word per package
+npm install --no-save --prefer-offline --no-audit --no-fund --loglevel=error $nest_versions
+after=$(du -sk node_modules | cut -f1)
+cat > nest-consumer.ts <<'TS'
+import { Module } from "@nestjs/common"
+import { ConcreteDbModule, type ConcreteDbModuleOptions } from "concrete-db/nest"
+
+const options: ConcreteDbModuleOptions = { migrate: true, session: { lockTimeoutMs: 5_000 } }
+@Module({ imports: [ConcreteDbModule.forRoot(options)] })
+export class AppModule {}
+TS
+# Compiled as consumer.ts is (CommonJS, node10 resolution: "typesVersions" finds the types).
+"$root/node_modules/.bin/tsc" --strict --module commonjs --target ES2022 --experimentalDecorators \
+  --lib ES2023,esnext.disposable --types node --typeRoots "$root/node_modules/@types" \
+  --skipLibCheck --noEmit nest-consumer.ts
+node -e '
+  const nest = require("concrete-db/nest")
+  const db = require("concrete-db")
+  for (const name of ["ConcreteDbModule", "SessionFactory", "InjectSession", "ConcreteDbExceptionFilter"])
+    if (typeof nest[name] !== "function") throw new Error(`concrete-db/nest has no ${name}`)
+  // The same error classes as the package root: the filter recognises what the services throw.
+  if (nest.concreteDbHttpError(new db.NotFoundError("User 1 does not exist.")).status !== 404)
+    throw new Error("concrete-db/nest does not map the root entry'"'"'s NotFoundError to 404")
+  console.log("concrete-db/nest loads with NestJS installed:", Object.keys(nest).length, "exports")
+'
+echo "NestJS peers ($nest_versions) added $(((after - before) / 1024)) MiB to node_modules"

@@ -6,14 +6,25 @@ import { postgresErrorClassifier } from "./postgres-error-classifier"
 
 /** The part of node-postgres' client that sessions use. */
 interface PgClient {
+  on(event: "error", listener: (error: Error) => void): void
   query(config: { text: string; values: readonly unknown[]; rowMode?: "array" }): Promise<{
     rowCount: number | null
     rows: unknown[][]
   }>
 }
 
+// Clients that ignore errors arriving after they were given up (see postgresExecutor).
+const guarded = new WeakSet<object>()
+
 function postgresExecutor(client: unknown): Executor {
   const pg = client as PgClient
+  // A server's FATAL message can still be read after the client failed on a reset socket and was
+  // discarded; by then neither pg-pool nor TypeORM listens, and an unheard 'error' event would
+  // end the process.
+  if (!guarded.has(pg)) {
+    guarded.add(pg)
+    pg.on("error", () => undefined)
+  }
   return async (sql, params, wantRows) => {
     const result = await pg.query(
       wantRows ? { text: sql, values: params, rowMode: "array" } : { text: sql, values: params },

@@ -5,7 +5,7 @@ const config: Config = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   // The reliability suite runs on its own: npm run test:reliability.
-  testPathIgnorePatterns: ["/node_modules/", "/test/reliability/"],
+  testPathIgnorePatterns: ["/node_modules/", "/test/reliability/", "/test/cluster/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   setupFiles: ["reflect-metadata"],

@@ -67,7 +67,7 @@ describeEachDatabase(
         session.add(make(User, { email: `${prefix}-a@example.com` }))
         await session.flush()
         if (runs === 1) {
-          const [row] = (await session.manager.query(backendIdSql())) as Array<{ id: number }>
+          const [row] = await session.manager.query<Array<{ id: number }>>(backendIdSql())
           await terminate(Number(row!.id))
         }
         session.add(make(User, { email: `${prefix}-b@example.com` }))
@@ -92,9 +92,9 @@ describeEachDatabase(
             // value (40001); MariaDB: the shared locks of REPEATABLE READ readers make their
             // updates deadlock (1213).
             if (pg()) await manager.query("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
-            const [row] = (await manager.query(
+            const [row] = await manager.query<Array<{ n: number }>>(
               `SELECT n FROM resilience_counter WHERE id = 1${pg() ? "" : " LOCK IN SHARE MODE"}`,
-            )) as Array<{ n: number }>
+            )
             await new Promise((resolve) => setTimeout(resolve, 5))
             await manager.query(`UPDATE resilience_counter SET n = ${p(1)} WHERE id = 1`, [
               Number(row!.n) + 1,
@@ -134,7 +134,7 @@ describeEachDatabase(
         const ids = await Promise.all(
           Array.from({ length: 4 }, () =>
             withSession(async (session) => {
-              const [row] = (await session.manager.query(backendIdSql())) as Array<{ id: number }>
+              const [row] = await session.manager.query<Array<{ id: number }>>(backendIdSql())
               await new Promise((resolve) => setTimeout(resolve, 20))
               return Number(row!.id)
             }, dataSource),
@@ -147,9 +147,10 @@ describeEachDatabase(
         await Promise.all(ids.map(terminate))
         await new Promise((resolve) => setTimeout(resolve, 100))
         const prefix = unique("after-kill")
-        await withTransaction(async (session) => {
-          session.add(make(User, { email: `${prefix}@example.com` }))
-        }, dataSource)
+        await withTransaction(
+          (session) => Promise.resolve(session.add(make(User, { email: `${prefix}@example.com` }))),
+          dataSource,
+        )
         expect(await usersWith(prefix)).toEqual([`${prefix}@example.com`])
       }
     })
@@ -159,9 +160,9 @@ describeEachDatabase(
       dropConnectionAfterCommit(dataSource, db())
       const prefix = unique("unknown")
       let runs = 0
-      const failure = await withTransaction(async (session) => {
+      const failure = await withTransaction((session) => {
         runs++
-        session.add(make(User, { email: `${prefix}@example.com` }))
+        return Promise.resolve(session.add(make(User, { email: `${prefix}@example.com` })))
       }, dataSource).catch((error: unknown) => error)
       expect(failure).toBeInstanceOf(CommitOutcomeUnknownError)
       expect((failure as Error).message).toMatch(

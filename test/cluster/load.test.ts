@@ -28,7 +28,8 @@ interface LoadResult {
 interface Peak {
   /** Most server connections PgBouncer held for the database at one sample. */
   bouncer: number
-  /** Most backends of the database pg_stat_activity showed at one sample. */
+  /** Most client backends of the database pg_stat_activity showed at one sample (autovacuum's
+   * workers are not clients). */
   backends: number
   samples: number
 }
@@ -63,6 +64,7 @@ describeCluster("400 clients through PgBouncer", () => {
   })
 
   afterAll(async () => {
+    for (const child of children) child.process.kill()
     await admin?.end().catch(() => undefined)
     await monitor?.end().catch(() => undefined)
     if (dataSource?.isInitialized) await dataSource.destroy()
@@ -84,7 +86,7 @@ describeCluster("400 clients through PgBouncer", () => {
       )
     const [backends] = (
       await monitor.query<{ n: string }>(
-        "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = $1",
+        "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'",
         [database],
       )
     ).rows
@@ -93,50 +95,58 @@ describeCluster("400 clients through PgBouncer", () => {
     peak.samples++
   }
 
+  let children: Child[] = []
+  let runs = 0
+
   /** Runs the load on `port`; returns each process's result and the peaks sampled meanwhile. */
   async function load(port: number, projectId: string, userId: string, perSession: number) {
-    const children: Child[] = Array.from({ length: PROCESSES }, () =>
-      startChild(require.resolve("./fixtures/load-writer"), [], {
-        REL_DB_ENV: JSON.stringify({
-          ...clusterEnv(database, port),
-          DB_POOL_SIZE: String(SESSIONS),
-        }),
-        LOAD_SESSIONS: String(SESSIONS),
-        LOAD_PER_SESSION: String(perSession),
-        LOAD_CONVERSATION: JSON.stringify({ projectId, userId }),
-      }),
-    )
-    try {
+    if (children.length === 0) {
+      children = Array.from({ length: PROCESSES }, () =>
+        startChild(require.resolve("./fixtures/load-writer"), []),
+      )
       await Promise.all(
         children.map((child) => child.waitForLine((line) => line === "ready", 120_000)),
       )
-      const peak: Peak = { bouncer: 0, backends: 0, samples: 0 }
-      const started = Date.now()
-      for (const child of children) child.process.stdin.write("go\n")
-      let running = true
-      const sampling = (async () => {
-        while (running) {
-          await sample(peak)
-          await new Promise((resolve) => setTimeout(resolve, 50))
-        }
-      })()
+    }
+    runs++
+    const job = JSON.stringify({
+      env: { ...clusterEnv(database, port), DB_POOL_SIZE: String(SESSIONS) },
+      sessions: SESSIONS,
+      perSession,
+      projectId,
+      userId,
+    })
+    const peak: Peak = { bouncer: 0, backends: 0, samples: 0 }
+    const started = Date.now()
+    for (const child of children) child.process.stdin.write(`${job}\n`)
+    let running = true
+    const sampling = (async () => {
+      while (running) {
+        await sample(peak)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    })()
+    try {
       const results = await Promise.all(
         children.map(async (child) => {
-          const line = await child.waitForLine((text) => text.startsWith("result "), 240_000)
+          // The nth result line answers the nth job.
+          await child.waitForLine(
+            () => child.lines.filter((text) => text.startsWith("result ")).length >= runs,
+            240_000,
+          )
+          const line = child.lines.filter((text) => text.startsWith("result "))[runs - 1]!
           return JSON.parse(line.slice("result ".length)) as LoadResult
         }),
       )
-      const elapsedMs = Date.now() - started
+      return { results, peak, elapsedMs: Date.now() - started }
+    } finally {
       running = false
       await sampling
-      return { results, peak, elapsedMs }
-    } finally {
-      for (const child of children) child.process.kill()
     }
   }
 
   async function messagesOf(projectId: string): Promise<number> {
-    const [row] = (await dataSource.query(
+    const [row] = (await dataSource.query<Array<{ n: string }>>(
       "SELECT COUNT(*) AS n FROM message WHERE project_id = $1",
       [projectId],
     )) as Array<{ n: string }>

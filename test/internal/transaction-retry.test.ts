@@ -12,8 +12,8 @@ import {
   retryTransaction,
 } from "../../src/internal/transaction-retry"
 
-function driverError(fields: Record<string, unknown>): Error {
-  return Object.assign(new Error(String(fields.message ?? "driver error")), fields)
+function driverError(fields: { message?: string } & Record<string, unknown>): Error {
+  return Object.assign(new Error(fields.message ?? "driver error"), fields)
 }
 
 describe("isRetryableTransactionError", () => {
@@ -80,10 +80,10 @@ describe("retryTransaction", () => {
 
   it("runs the callback again after a conflict and returns what the successful run returned", async () => {
     let runs = 0
-    const result = await retryTransaction(async () => {
+    const result = await retryTransaction(() => {
       runs++
-      if (runs < 3) throw new TransactionConflictError("conflict")
-      return "done"
+      if (runs < 3) return Promise.reject(new TransactionConflictError("conflict"))
+      return Promise.resolve("done")
     }, options(3))
     expect(result).toBe("done")
     expect(runs).toBe(3)

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm"
 import {
   CommitOutcomeUnknownError,
   createDataSource,
+  Session,
   StatementTimeoutError,
   User,
   withSession,
@@ -147,10 +148,14 @@ describeEachDatabase(
         await Promise.all(ids.map(terminate))
         await new Promise((resolve) => setTimeout(resolve, 100))
         const prefix = unique("after-kill")
-        await withTransaction(
-          (session) => Promise.resolve(session.add(make(User, { email: `${prefix}@example.com` }))),
-          dataSource,
-        )
+        // A session by hand, not withTransaction: nothing retries it.
+        const session = new Session(dataSource)
+        try {
+          session.add(make(User, { email: `${prefix}@example.com` }))
+          await session.commit()
+        } finally {
+          await session.close()
+        }
         expect(await usersWith(prefix)).toEqual([`${prefix}@example.com`])
       }
     })

@@ -19,7 +19,14 @@ function driverError(fields: { message?: string } & Record<string, unknown>): Er
 describe("isRetryableTransactionError", () => {
   it.each([
     ["a TransactionConflictError", new TransactionConflictError("conflict")],
-    ["a ConnectionError (lost before COMMIT was sent)", new ConnectionError("lost")],
+    [
+      "a ConnectionError whose connection was lost before COMMIT was sent",
+      new ConnectionError("lost", { cause: driverError({ code: "57P01" }) }),
+    ],
+    [
+      "a ConnectionError of a reset socket",
+      new ConnectionError("lost", { cause: driverError({ code: "ECONNRESET" }) }),
+    ],
     ["PostgreSQL's serialization failure 40001", driverError({ code: "40001" })],
     ["PostgreSQL's deadlock 40P01", driverError({ code: "40P01" })],
     ["MySQL/MariaDB's deadlock 1213", driverError({ errno: 1213, code: "ER_LOCK_DEADLOCK" })],
@@ -41,6 +48,16 @@ describe("isRetryableTransactionError", () => {
     ["any other query error", new QueryError("syntax")],
     ["an error of the callback's own", new Error("planned")],
     ["a thrown string", "nope"],
+    [
+      "a server that refuses connections (nothing was open to lose)",
+      new ConnectionError("refused", { cause: driverError({ code: "ECONNREFUSED" }) }),
+    ],
+    [
+      "too many clients",
+      driverError({ code: "53300", message: "sorry, too many clients already" }),
+    ],
+    ["a connect timeout", new Error("timeout exceeded when trying to connect")],
+    ["a ConnectionError without a cause", new ConnectionError("the SQLite file stayed locked")],
   ])("never retries %s", (_, error) => {
     expect(isRetryableTransactionError(error)).toBe(false)
   })
@@ -93,7 +110,9 @@ describe("retryTransaction", () => {
   it("runs it at most 1 + retries times, then throws the last error", async () => {
     for (const retries of [0, 1, 3, 5]) {
       let runs = 0
-      const failure = new ConnectionError(`lost ${retries}`)
+      const failure = new ConnectionError(`lost ${retries}`, {
+        cause: driverError({ code: "ECONNRESET" }),
+      })
       await expect(
         retryTransaction(() => {
           runs++

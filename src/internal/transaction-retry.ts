@@ -39,7 +39,7 @@ const LOST_CODES = new Set([
   "ER_CONNECTION_KILLED",
 ])
 const LOST_MESSAGES =
-  /Connection terminated|is not queryable|Connection lost|server closed the connection|Can't add new command when connection is in closed state|Connection was killed/i
+  /Connection terminated(?! due to connection timeout)|is not queryable|Connection lost|server closed the connection|Can't add new command when connection is in closed state|Connection was killed/i
 
 function wasLost(cause: unknown): boolean {
   const outer = (typeof cause === "object" && cause !== null ? cause : {}) as {

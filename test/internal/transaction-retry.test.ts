@@ -56,7 +56,11 @@ describe("isRetryableTransactionError", () => {
       "too many clients",
       driverError({ code: "53300", message: "sorry, too many clients already" }),
     ],
-    ["a connect timeout", new Error("timeout exceeded when trying to connect")],
+    ["pg-pool's connect timeout", new Error("timeout exceeded when trying to connect")],
+    [
+      "node-postgres' connect timeout",
+      new Error("Connection terminated due to connection timeout"),
+    ],
     ["a ConnectionError without a cause", new ConnectionError("the SQLite file stayed locked")],
   ])("never retries %s", (_, error) => {
     expect(isRetryableTransactionError(error)).toBe(false)

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Client } from "pg"
 import type { DataSource } from "typeorm"
 import {
   createDataSource,
+  migrate,
   Session,
   StatementTimeoutError,
   User,
@@ -43,7 +45,10 @@ describeCluster("concrete-db behind PgBouncer (transaction pooling)", () => {
   async function open(extra: Env = {}): Promise<DataSource> {
     const dataSource = createDataSource({ env: { ...env, ...extra } })
     opened.push(dataSource)
-    return dataSource.initialize()
+    await dataSource.initialize()
+    // A no-op after the first test; lets any test run on its own.
+    await migrate(dataSource)
+    return dataSource
   }
 
   it("applies the automatic migrations once when 4 processes start on a fresh database at once", async () => {
@@ -153,6 +158,51 @@ describeCluster("concrete-db behind PgBouncer (transaction pooling)", () => {
     expect(await dataSource.query('SELECT email FROM "user" WHERE email = $1', [email])).toEqual([
       { email },
     ])
+  })
+
+  it("gives the next sessions working connections after PgBouncer closed every one of them", async () => {
+    const dataSource = await open({ DB_POOL_SIZE: "4" })
+    const ids = () =>
+      Promise.all(
+        Array.from({ length: 4 }, () =>
+          withSession(async (session) => {
+            await session.manager.query("SELECT 1")
+            await new Promise((resolve) => setTimeout(resolve, 20))
+          }, dataSource),
+        ),
+      )
+    await ids()
+    // PgBouncer's admin console: KILL drops every client and server connection of the
+    // database (as a restart of PgBouncer would), RESUME lets new ones in.
+    const admin = new Client({
+      host: CLUSTER.host,
+      port: CLUSTER.bouncerPort,
+      user: CLUSTER.user,
+      database: "pgbouncer",
+    })
+    await admin.connect()
+    try {
+      await admin.query(`KILL "${database}"`)
+      await admin.query(`RESUME "${database}"`)
+    } finally {
+      await admin.end()
+    }
+    for (let i = 0; i < 4; i++) {
+      // Sessions by hand: nothing retries them.
+      const session = new Session(dataSource)
+      try {
+        session.add(
+          Object.assign(new User(), { email: `after-kill-${process.pid}-${i}@example.com` }),
+        )
+        await session.commit()
+      } finally {
+        await session.close()
+      }
+    }
+    const rows = await dataSource.query<Array<{ n: number }>>(
+      `SELECT COUNT(*)::int AS n FROM "user" WHERE email LIKE 'after-kill-%'`,
+    )
+    expect(rows).toEqual([{ n: 4 }])
   })
 
   it("runs the CLI: demo (with its automatic migrations), status and messages", async () => {

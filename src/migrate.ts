@@ -22,10 +22,10 @@ const PG_LOCK_KEY = 417_262_031
 /**
  * Applies the pending migrations of an initialized data source and returns those it ran.
  * Safe to call from several processes at once: the first takes a database-wide lock (a
- * transaction-scoped advisory lock on PostgreSQL, so it holds behind PgBouncer too, GET_LOCK on MySQL, the write lock on SQLite) and the others wait,
- * then find nothing pending. Running it again is a no-op. On MySQL/MariaDB, where DDL is not
- * transactional, a built-in migration (or any `ResumableMigration`) that a crash interrupted is
- * taken back and run again by the next call.
+ * transaction-scoped advisory lock on PostgreSQL, which holds behind PgBouncer too; GET_LOCK on
+ * MySQL; the write lock on SQLite) and the others wait, then find nothing pending. Running it
+ * again is a no-op. On MySQL/MariaDB, where DDL is not transactional, a built-in migration (or
+ * any `ResumableMigration`) that a crash interrupted is taken back and run again by the next call.
  *
  * @example
  * const dataSource = createDataSource()
@@ -160,26 +160,26 @@ async function beginImmediate(
 // could go to another one. COMMIT (or the connection's end) releases it.
 async function underPostgresLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
   const lock = dataSource.createQueryRunner("master")
-  let broken = false
+  let open = false
   try {
-    // Waits for another process's migrations. The lock's transaction sits idle while they run.
     await lock.query("START TRANSACTION")
+    open = true
+    // Waits for another process's migrations. The lock's transaction sits idle while they run.
     await lock.query("SET LOCAL idle_in_transaction_session_timeout = 0")
     await lock.query("SELECT pg_advisory_xact_lock($1)", [PG_LOCK_KEY])
     try {
       return await work()
     } finally {
-      await lock.query("COMMIT").catch(() => {
-        broken = true
-      })
+      // The transaction wrote nothing: should COMMIT fail, dropping the connection ends it too.
+      await lock.query("COMMIT").then(
+        () => (open = false),
+        () => undefined,
+      )
     }
-  } catch (error) {
-    broken = true
-    throw error
   } finally {
     // A connection whose transaction may still be open never goes back to the pool.
     const pg = lock as unknown as { releasePostgresConnection?(error?: Error): Promise<void> }
-    if (broken && !lock.isReleased && pg.releasePostgresConnection) {
+    if (open && !lock.isReleased && pg.releasePostgresConnection) {
       await pg.releasePostgresConnection(new Error("migration lock connection discarded"))
     } else await lock.release()
   }

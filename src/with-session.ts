@@ -31,9 +31,10 @@ export async function withSession<T>(
  *
  * A transaction that failed for a transient reason runs again, with a new session, up to
  * `DB_TRANSACTION_RETRIES` times (default 3) after a jittered, growing pause: a serialization
- * failure or a deadlock (`TransactionConflictError`) and an open connection lost before COMMIT was
- * sent (`ConnectionError`; a server that refuses connections is not retried). So `fn` must be safe to run again: keep side effects outside the database
- * (an email, an HTTP call) out of it, or make them idempotent. When the connection is lost after
+ * failure or a deadlock (`TransactionConflictError`) and an open connection lost before COMMIT
+ * was sent (`ConnectionError`; a server that refuses connections is not retried). So `fn` must be
+ * safe to run again: keep side effects outside the database (an email, an HTTP call) out of it,
+ * or make them idempotent. When the connection is lost after
  * COMMIT was sent, nobody knows whether it committed: that is a `CommitOutcomeUnknownError`,
  * never retried.
  *

@@ -3,6 +3,11 @@ import { resolve } from "node:path"
 import { parseEnv } from "node:util"
 import type { DataSourceOptions } from "typeorm"
 import { ConfigurationError } from "./errors"
+import {
+  DEFAULT_TRANSACTION_RETRIES,
+  type ResilienceSettings,
+  withResilience,
+} from "./internal/resilience-settings"
 
 // Lives in internal/ so the engine can name a target without importing this module.
 export { describeTarget } from "./internal/describe-target"
@@ -156,7 +161,7 @@ export function dataSourceOptionsFromEnv(env: Env = process.env): DataSourceOpti
     }
   }
   if (problems.length > 0) throw new ConfigurationError(problems)
-  return options
+  return withResilience(options, common.resilience)
 }
 
 /**
@@ -181,6 +186,7 @@ interface CommonOptions {
   readonly sqliteSynchronous: "FULL" | "NORMAL"
   readonly sqliteBusyTimeoutMs: number
   readonly ssl: boolean | undefined
+  readonly resilience: ResilienceSettings
 }
 
 function commonOptions(env: Env, problems: string[]): CommonOptions {
@@ -213,6 +219,11 @@ function commonOptions(env: Env, problems: string[]): CommonOptions {
     sqliteBusyTimeoutMs: number("DB_SQLITE_BUSY_TIMEOUT_MS", DEFAULT_SQLITE_BUSY_TIMEOUT_MS, 0),
     sqliteSynchronous: synchronous === "NORMAL" ? "NORMAL" : "FULL",
     ssl,
+    resilience: {
+      transactionRetries: number("DB_TRANSACTION_RETRIES", DEFAULT_TRANSACTION_RETRIES, 0),
+      // 0 (the default): no timeout, as PostgreSQL's statement_timeout = 0.
+      statementTimeoutMs: number("DB_STATEMENT_TIMEOUT_MS", 0, 0),
+    },
   }
 }
 

@@ -98,8 +98,36 @@ export class NotNullViolationError extends ConstraintViolationError {}
  */
 export class ConnectionError extends ConcreteDbError {}
 
+/**
+ * The connection dropped after COMMIT was sent and before the server answered: the transaction
+ * may or may not have been committed. `withTransaction` never runs the callback again after this
+ * error; check whether the writes are there before redoing them.
+ *
+ * @example
+ * try {
+ *   await withTransaction((session) => chargeOnce(session))
+ * } catch (error) {
+ *   if (error instanceof CommitOutcomeUnknownError) await checkWhetherCharged()
+ *   else throw error
+ * }
+ */
+export class CommitOutcomeUnknownError extends ConnectionError {}
+
 /** A database error that is none of the above; the driver's error is the `cause`. */
 export class QueryError extends ConcreteDbError {}
+
+/**
+ * The database rolled the transaction back because it conflicted with another one: a
+ * serialization failure (SQLSTATE 40001) or a deadlock (PostgreSQL 40P01, MySQL/MariaDB 1213).
+ * Nothing of it was written; running it again usually succeeds, which `withTransaction` does.
+ */
+export class TransactionConflictError extends QueryError {}
+
+/**
+ * A statement ran longer than `DB_STATEMENT_TIMEOUT_MS` and the database cancelled it; the
+ * session's transaction was rolled back, so nothing of it was written.
+ */
+export class StatementTimeoutError extends QueryError {}
 
 /**
  * A session was used in a state that does not allow it: after `close()`, or after a failed flush

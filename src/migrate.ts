@@ -21,11 +21,11 @@ const PG_LOCK_KEY = 417_262_031
 
 /**
  * Applies the pending migrations of an initialized data source and returns those it ran.
- * Safe to call from several processes at once: the first takes a database-wide lock (an
- * advisory lock on PostgreSQL, GET_LOCK on MySQL, the write lock on SQLite) and the others wait,
- * then find nothing pending. Running it again is a no-op. On MySQL/MariaDB, where DDL is not
- * transactional, a built-in migration (or any `ResumableMigration`) that a crash interrupted is
- * taken back and run again by the next call.
+ * Safe to call from several processes at once: the first takes a database-wide lock (a
+ * transaction-scoped advisory lock on PostgreSQL, which holds behind PgBouncer too; GET_LOCK on
+ * MySQL; the write lock on SQLite) and the others wait, then find nothing pending. Running it
+ * again is a no-op. On MySQL/MariaDB, where DDL is not transactional, a built-in migration (or
+ * any `ResumableMigration`) that a crash interrupted is taken back and run again by the next call.
  *
  * @example
  * const dataSource = createDataSource()
@@ -154,18 +154,34 @@ async function beginImmediate(
   }
 }
 
+// The lock belongs to a transaction held open on a connection of its own while `work` runs:
+// nothing outlives a transaction, so it holds behind a transaction pooler (PgBouncer), where a
+// session-level advisory lock would stay on whichever server connection took it, and its unlock
+// could go to another one. COMMIT (or the connection's end) releases it.
 async function underPostgresLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
   const lock = dataSource.createQueryRunner("master")
+  let open = false
   try {
-    // Waits for another process's migrations; released with the connection at the latest.
-    await lock.query("SELECT pg_advisory_lock($1)", [PG_LOCK_KEY])
+    await lock.query("START TRANSACTION")
+    open = true
+    // Waits for another process's migrations. The lock's transaction sits idle while they run.
+    await lock.query("SET LOCAL idle_in_transaction_session_timeout = 0")
+    await lock.query("SELECT pg_advisory_xact_lock($1)", [PG_LOCK_KEY])
     try {
       return await work()
     } finally {
-      await lock.query("SELECT pg_advisory_unlock($1)", [PG_LOCK_KEY])
+      // The transaction wrote nothing: should COMMIT fail, dropping the connection ends it too.
+      await lock.query("COMMIT").then(
+        () => (open = false),
+        () => undefined,
+      )
     }
   } finally {
-    await lock.release()
+    // A connection whose transaction may still be open never goes back to the pool.
+    const pg = lock as unknown as { releasePostgresConnection?(error?: Error): Promise<void> }
+    if (open && !lock.isReleased && pg.releasePostgresConnection) {
+      await pg.releasePostgresConnection(new Error("migration lock connection discarded"))
+    } else await lock.release()
   }
 }
 

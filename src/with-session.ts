@@ -1,5 +1,7 @@
 import type { DataSource } from "typeorm"
+import { DEFAULT_TRANSACTION_RETRIES, resilienceOf } from "./internal/resilience-settings"
 import { ownChain } from "./internal/session-chain"
+import { retryTransaction } from "./internal/transaction-retry"
 import { Session, type SessionOptions } from "./session"
 
 /**
@@ -30,24 +32,46 @@ export async function withSession<T>(
  * Runs `fn` with a new session, commits when it returns, rolls back when it throws (and
  * rethrows), and always closes the session.
  *
+ * A transaction that failed for a transient reason runs again, with a new session, up to
+ * `DB_TRANSACTION_RETRIES` times (default 3) after a jittered, growing pause: a serialization
+ * failure or a deadlock (`TransactionConflictError`) and an open connection lost before COMMIT
+ * was sent (`ConnectionError`; a server that refuses connections is not retried). So `fn` must be
+ * safe to run again: keep side effects outside the database (an email, an HTTP call) out of it,
+ * or make them idempotent. When the connection is lost after
+ * COMMIT was sent, nobody knows whether it committed: that is a `CommitOutcomeUnknownError`,
+ * never retried.
+ *
  * @example
  * const project = await withTransaction(async (session) =>
  *   session.add(Object.assign(new Project(), { name: "Hello", orchestratorId })),
  * )
  */
-export async function withTransaction<T>(
+export function withTransaction<T>(
   fn: (session: Session) => Promise<T>,
   dataSource?: DataSource | Promise<DataSource>,
 ): Promise<T> {
-  const { value: session, run } = ownChain(() => new Session(dataSource))
-  try {
-    const result = await run(() => fn(session))
-    await session.commit()
-    return result
-  } catch (error) {
-    await session.rollback().catch(() => undefined)
-    throw error
-  } finally {
-    await session.close()
-  }
+  let last: Session | undefined
+  return retryTransaction(
+    async () => {
+      const { value: session, run } = ownChain(() => new Session(dataSource))
+      last = session
+      try {
+        const result = await run(() => fn(session))
+        await session.commit()
+        return result
+      } catch (error) {
+        await session.rollback().catch(() => undefined)
+        throw error
+      } finally {
+        await session.close()
+      }
+    },
+    {
+      retries: () =>
+        last!.getDataSource().then(
+          (resolved) => resilienceOf(resolved).transactionRetries,
+          () => DEFAULT_TRANSACTION_RETRIES,
+        ),
+    },
+  )
 }

@@ -1,4 +1,8 @@
 import type { DataSource, QueryRunner } from "typeorm"
+import { CommitOutcomeUnknownError } from "../../errors"
+import { describeTarget } from "../describe-target"
+import type { DriverError, ErrorClassifier } from "../errors/error-classifier"
+import { resilienceOf, type ResilienceSettings } from "../resilience-settings"
 import type { Connection } from "./connection"
 import { logQuery } from "./log-query"
 import { markTransaction } from "./query-runner-flags"
@@ -16,50 +20,92 @@ export interface PooledDriver {
   executor(client: unknown): Executor
   /** Closes the connection of a failed query runner so that it never goes back to the pool. */
   discard(queryRunner: QueryRunner): Promise<void>
+  /** Tells a lost connection from other errors. */
+  readonly classifier: ErrorClassifier
+  /** The driver refused to send a statement on a connection it knows is closed. */
+  neverSent(error: unknown): boolean
+  /** The statement(s) that open a transaction (simple protocol: no parameters). */
+  beginSql(settings: ResilienceSettings): string
+  /** Runs before the first statement of a checkout (once per physical connection, say). */
+  prepare?(client: unknown, execute: Executor, settings: ResilienceSettings): Promise<void>
 }
+
+// How many fresh connections the first statement of a checkout tries after a lost one: every
+// idle connection of the pool may have been closed at once (a pooler or server restart).
+const MAX_RECONNECTS = 20
 
 /**
  * PostgreSQL and MySQL/MariaDB: a pooled connection per session, the transaction through the
  * query runner (so TypeORM's state is right), statements straight on the driver's client.
+ *
+ * A connection that the server or a pooler closed while it sat in the pool fails the first
+ * statement sent on it: that statement (BEGIN or a read, nothing written yet) goes again on a
+ * fresh connection, so the session never sees it. A COMMIT whose answer the connection lost is
+ * a `CommitOutcomeUnknownError`: the server may have committed.
  */
 export async function openPooledConnection(
   dataSource: DataSource,
   driver: PooledDriver,
 ): Promise<Connection> {
-  const queryRunner = dataSource.createQueryRunner("master")
-  let client: unknown
-  try {
-    client = await queryRunner.connect()
-  } catch (error) {
-    await releasePooled(queryRunner, driver, true)
-    throw error
+  const settings = resilienceOf(dataSource)
+  let { queryRunner, client, execute } = await checkout(dataSource, driver)
+  let sent = false
+  const send: Executor = async (sql, params, wantRows) => {
+    if (sent) return execute(sql, params, wantRows)
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await driver.prepare?.(client, execute, settings)
+        const result = await execute(sql, params, wantRows)
+        sent = true
+        return result
+      } catch (error) {
+        if (attempt >= MAX_RECONNECTS || !isConnectionLost(driver, error)) {
+          sent = true
+          throw error
+        }
+        await releasePooled(queryRunner, driver, true)
+        ;({ queryRunner, client, execute } = await checkout(dataSource, driver))
+      }
+    }
   }
-  const execute = driver.executor(client)
   // BEGIN/COMMIT/ROLLBACK go straight to the client (TypeORM's transaction methods add event
   // broadcasts and result objects to each); the query runner's flags follow along.
   const control = async (sql: string, active: boolean): Promise<void> => {
     logQuery(dataSource, sql, [])
-    await execute(sql, [], false)
+    await send(sql, [], false)
     markTransaction(queryRunner, active)
   }
   return {
-    queryRunner,
+    get queryRunner() {
+      return queryRunner
+    },
     get inTransaction() {
       return queryRunner.isTransactionActive
     },
     async begin() {
-      if (!queryRunner.isTransactionActive) await control("START TRANSACTION", true)
+      if (!queryRunner.isTransactionActive) await control(driver.beginSql(settings), true)
     },
     async run(sql, params) {
       logQuery(dataSource, sql, params)
-      return (await execute(sql, params, false)).affected
+      return (await send(sql, params, false)).affected
     },
     async rows(sql, params) {
       logQuery(dataSource, sql, params)
-      return (await execute(sql, params, true)).rows
+      return (await send(sql, params, true)).rows
     },
     async commit() {
-      if (queryRunner.isTransactionActive) await control("COMMIT", false)
+      if (!queryRunner.isTransactionActive) return
+      try {
+        await control("COMMIT", false)
+      } catch (error) {
+        // Refused before it was written (a connection known closed): the server rolled back.
+        if (driver.neverSent(error) || !isConnectionLost(driver, error)) throw error
+        markTransaction(queryRunner, false)
+        throw new CommitOutcomeUnknownError(
+          `The connection to ${describeTarget(dataSource.options)} was lost after COMMIT was sent, so whether the transaction was committed is unknown (${firstLine(error)}); it was not retried: check whether its writes are there before running it again.`,
+          { cause: error },
+        )
+      }
     },
     async rollback() {
       if (queryRunner.isTransactionActive) await control("ROLLBACK", false)
@@ -76,6 +122,32 @@ export async function openPooledConnection(
       await releasePooled(queryRunner, driver, broken)
     },
   }
+}
+
+async function checkout(
+  dataSource: DataSource,
+  driver: PooledDriver,
+): Promise<{ queryRunner: QueryRunner; client: unknown; execute: Executor }> {
+  const queryRunner = dataSource.createQueryRunner("master")
+  let client: unknown
+  try {
+    client = await queryRunner.connect()
+  } catch (error) {
+    await releasePooled(queryRunner, driver, true)
+    throw error
+  }
+  return { queryRunner, client, execute: driver.executor(client) }
+}
+
+function isConnectionLost(driver: PooledDriver, error: unknown): boolean {
+  const driverError = (typeof error === "object" && error !== null ? error : {}) as DriverError
+  const message = driverError.sqlMessage ?? driverError.message ?? String(error)
+  return driver.classifier.isConnectionProblem(driverError, message)
+}
+
+function firstLine(error: unknown): string {
+  const message = (error as { message?: string } | null)?.message ?? String(error)
+  return (message.split("\n")[0] ?? message).replace(/\.$/, "")
 }
 
 async function releasePooled(

@@ -9,6 +9,8 @@ export interface DriverError {
   column?: string
   detail?: string
   fatal?: boolean
+  /** mysql2: the server's SQLSTATE. */
+  sqlState?: string
 }
 
 export type ViolationKind = "unique" | "foreignKey" | "check" | "notNull"
@@ -35,6 +37,10 @@ export interface ErrorClassifier {
   isLockTimeout(error: DriverError, message: string): boolean
   /** The server could not be reached, refused the login or dropped the connection. */
   isConnectionProblem(error: DriverError, message: string): boolean
+  /** The server rolled the transaction back for a serialization failure or a deadlock. */
+  isTransactionConflict(error: DriverError): boolean
+  /** The server cancelled a statement that ran past the configured statement timeout. */
+  isStatementTimeout(error: DriverError, message: string): boolean
   /** The constraint the statement broke, or undefined when the error is not a violation. */
   violation(error: DriverError, message: string): Violation | undefined
 }

@@ -6,6 +6,8 @@ import {
   ForeignKeyViolationError,
   NotNullViolationError,
   QueryError,
+  StatementTimeoutError,
+  TransactionConflictError,
   UniqueViolationError,
 } from "../../errors"
 import { describeTarget } from "../describe-target"
@@ -89,6 +91,18 @@ export function translateError(
   if (classifiers.some((classifier) => classifier.isConnectionProblem(driverError, message))) {
     return new ConnectionError(
       `The database ${target} is unreachable or dropped the connection (${firstLine(message)}); the transaction was rolled back, so retry once the server is reachable.`,
+      { cause: error },
+    )
+  }
+  if (classifiers.some((classifier) => classifier.isTransactionConflict(driverError))) {
+    return new TransactionConflictError(
+      `The database ${target} rolled the transaction back because it conflicted with a concurrent one (${firstLine(message)}); nothing of it was written, so run it again (withTransaction does, up to DB_TRANSACTION_RETRIES times).`,
+      { cause: error },
+    )
+  }
+  if (classifiers.some((classifier) => classifier.isStatementTimeout(driverError, message))) {
+    return new StatementTimeoutError(
+      `A statement on ${target} ran past DB_STATEMENT_TIMEOUT_MS and was cancelled (${firstLine(message)}); the transaction was rolled back, so make the statement cheaper or raise DB_STATEMENT_TIMEOUT_MS.`,
       { cause: error },
     )
   }

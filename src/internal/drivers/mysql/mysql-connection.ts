@@ -1,6 +1,8 @@
 import type { DataSource, QueryRunner } from "typeorm"
 import type { Connection } from "../connection"
+import type { ResilienceSettings } from "../../resilience-settings"
 import { openPooledConnection, type Executor, type PooledDriver } from "../pooled-connection"
+import { mysqlErrorClassifier } from "./mysql-error-classifier"
 
 type QueryOptions = { sql: string; values: readonly unknown[]; rowsAsArray?: boolean }
 type Callback = (error: Error | null, result: unknown) => void
@@ -52,7 +54,38 @@ function discardMysql(queryRunner: QueryRunner): Promise<void> {
   return Promise.resolve()
 }
 
-const mysqlDriver: PooledDriver = { executor: mysqlExecutor, discard: discardMysql }
+// The physical connections whose session statement timeout is set.
+const timed = new WeakSet<object>()
+
+// Per session: direct connections only (MySQL-family poolers are not supported). MariaDB counts
+// max_statement_time in seconds; MySQL has max_execution_time (milliseconds, SELECTs only).
+async function setStatementTimeout(
+  client: unknown,
+  execute: Executor,
+  { statementTimeoutMs }: ResilienceSettings,
+): Promise<void> {
+  if (statementTimeoutMs <= 0 || timed.has(client as object)) return
+  try {
+    await execute(`SET SESSION max_statement_time = ${statementTimeoutMs / 1000}`, [], false)
+  } catch (error) {
+    // ER_UNKNOWN_SYSTEM_VARIABLE: MySQL.
+    if ((error as { errno?: number }).errno !== 1193) throw error
+    await execute(`SET SESSION max_execution_time = ${statementTimeoutMs}`, [], false)
+  }
+  timed.add(client as object)
+}
+
+const mysqlDriver: PooledDriver = {
+  executor: mysqlExecutor,
+  discard: discardMysql,
+  classifier: mysqlErrorClassifier,
+  neverSent: (error) =>
+    /Can't add new command when connection is in closed state/.test(
+      (error as Error | null)?.message ?? "",
+    ),
+  beginSql: () => "START TRANSACTION",
+  prepare: setStatementTimeout,
+}
 
 export function openMysqlConnection(dataSource: DataSource): Promise<Connection> {
   return openPooledConnection(dataSource, mysqlDriver)

@@ -27,6 +27,16 @@ export const mysqlErrorClassifier: ErrorClassifier = {
     return isNetworkError(error) || CONNECTION_MESSAGES.test(message)
   },
 
+  isTransactionConflict(error) {
+    // ER_LOCK_DEADLOCK; a serialization failure has its SQLSTATE (MariaDB's optimistic engines).
+    return error.errno === 1213 || error.sqlState === "40001"
+  },
+
+  isStatementTimeout(error) {
+    // MariaDB's ER_STATEMENT_TIMEOUT (max_statement_time), MySQL's ER_QUERY_TIMEOUT.
+    return error.errno === 1969 || error.errno === 3024
+  },
+
   violation(error, message) {
     switch (error.errno) {
       // ER_DUP_ENTRY; MySQL 8 prefixes the key with its table ("user.UQ_user_email").

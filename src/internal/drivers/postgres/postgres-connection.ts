@@ -1,17 +1,30 @@
 import type { DataSource, QueryRunner } from "typeorm"
 import type { Connection } from "../connection"
+import { resilienceOf } from "../../resilience-settings"
 import { openPooledConnection, type Executor, type PooledDriver } from "../pooled-connection"
+import { postgresErrorClassifier } from "./postgres-error-classifier"
 
 /** The part of node-postgres' client that sessions use. */
 interface PgClient {
+  on(event: "error", listener: (error: Error) => void): void
   query(config: { text: string; values: readonly unknown[]; rowMode?: "array" }): Promise<{
     rowCount: number | null
     rows: unknown[][]
   }>
 }
 
+// Clients that ignore errors arriving after they were given up (see postgresExecutor).
+const guarded = new WeakSet<object>()
+
 function postgresExecutor(client: unknown): Executor {
   const pg = client as PgClient
+  // A server's FATAL message can still be read after the client failed on a reset socket and was
+  // discarded; by then neither pg-pool nor TypeORM listens, and an unheard 'error' event would
+  // end the process.
+  if (!guarded.has(pg)) {
+    guarded.add(pg)
+    pg.on("error", () => undefined)
+  }
   return async (sql, params, wantRows) => {
     const result = await pg.query(
       wantRows ? { text: sql, values: params, rowMode: "array" } : { text: sql, values: params },
@@ -26,8 +39,31 @@ async function discardPostgres(queryRunner: QueryRunner): Promise<void> {
   await pg.releasePostgresConnection(new Error("connection discarded after a failure"))
 }
 
-const postgresDriver: PooledDriver = { executor: postgresExecutor, discard: discardPostgres }
+const postgresDriver: PooledDriver = {
+  executor: postgresExecutor,
+  discard: discardPostgres,
+  classifier: postgresErrorClassifier,
+  neverSent: (error) => /is not queryable/.test((error as Error | null)?.message ?? ""),
+  // SET LOCAL lasts as long as the transaction, so it works behind a transaction pooler
+  // (PgBouncer), which refuses a statement_timeout startup parameter and hands each transaction
+  // whichever server connection is free. One simple-protocol message: no extra round trip.
+  beginSql: ({ statementTimeoutMs }) =>
+    statementTimeoutMs > 0
+      ? `START TRANSACTION; SET LOCAL statement_timeout = ${statementTimeoutMs}`
+      : "START TRANSACTION",
+}
 
-export function openPostgresConnection(dataSource: DataSource): Promise<Connection> {
-  return openPooledConnection(dataSource, postgresDriver)
+export async function openPostgresConnection(dataSource: DataSource): Promise<Connection> {
+  const connection = await openPooledConnection(dataSource, postgresDriver)
+  // With a statement timeout every statement of the session, reads included, runs in a
+  // transaction that sets it (see beginSql); under READ COMMITTED each still sees the latest data.
+  if (resilienceOf(dataSource).statementTimeoutMs > 0) {
+    try {
+      await connection.begin()
+    } catch (error) {
+      await connection.release(true)
+      throw error
+    }
+  }
+  return connection
 }

@@ -21,6 +21,16 @@ export const postgresErrorClassifier: ErrorClassifier = {
     return isNetworkError(error) || CONNECTION_MESSAGES.test(message)
   },
 
+  isTransactionConflict(error) {
+    // serialization_failure, deadlock_detected.
+    return error.code === "40001" || error.code === "40P01"
+  },
+
+  isStatementTimeout(error, message) {
+    // query_canceled is also what pg_cancel_backend gives; only the message tells them apart.
+    return error.code === "57014" && /statement timeout/i.test(message)
+  },
+
   violation(error) {
     const code = error.code
     // Class 23: integrity constraint violation.

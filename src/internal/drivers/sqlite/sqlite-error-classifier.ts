@@ -69,6 +69,15 @@ export const sqliteErrorClassifier: ErrorClassifier = {
     return error.code === "SQLITE_CANTOPEN"
   },
 
+  // One writer at a time: SQLite has neither serialization failures nor deadlocks.
+  isTransactionConflict() {
+    return false
+  },
+
+  isStatementTimeout() {
+    return false
+  },
+
   violation(error, message) {
     const code = error.code
     if (typeof code !== "string" || !code.startsWith("SQLITE_CONSTRAINT")) return undefined

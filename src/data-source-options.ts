@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from "node:fs"
-import { resolve } from "node:path"
-import { parseEnv } from "node:util"
 import type { DataSourceOptions } from "typeorm"
+import type { Env } from "./env"
 import { ConfigurationError } from "./errors"
 import {
   DEFAULT_TRANSACTION_RETRIES,
@@ -12,8 +10,9 @@ import {
 // Lives in internal/ so the engine can name a target without importing this module.
 export { describeTarget } from "./internal/describe-target"
 
-/** The environment variables concrete-db reads; any object of strings will do. */
-export type Env = Readonly<Record<string, string | undefined>>
+// The environment is read in env.ts (the LLM client reads it too); re-exported for the callers
+// that import it from here.
+export { loadEnv, type Env } from "./env"
 
 /** The SQLite file used when no database is configured. */
 export const DEFAULT_SQLITE_FILE = "sql_app.db"
@@ -63,24 +62,6 @@ const SERVER_VARIABLES = [
   "DB_DATABASE",
 ] as const
 const ALL_VARIABLES = ["DB_DRIVER", ...SERVER_VARIABLES] as const
-
-/**
- * Reads `.env` from `cwd` (if there is one) under the process environment: a variable set in the
- * environment wins over the file.
- */
-export function loadEnv(cwd: string = process.cwd(), env: Env = process.env): Env {
-  const file = resolve(cwd, ".env")
-  if (!existsSync(file)) return env
-  let fromFile: Env
-  try {
-    fromFile = parseEnv(readFileSync(file, "utf8"))
-  } catch (error) {
-    throw new ConfigurationError([`${file} could not be read (${(error as Error).message})`], {
-      cause: error,
-    })
-  }
-  return { ...fromFile, ...env }
-}
 
 /**
  * Turns `DB_*` variables (or `DATABASE_URL`) into TypeORM data source options, without entities.

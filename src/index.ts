@@ -227,7 +227,9 @@ export {
   DEFAULT_OPENAI_BASE_URL,
   DEFAULT_OPENAI_MODEL,
   DEFAULT_LLM_TIMEOUT_MS,
+  DEFAULT_LLM_MAX_RETRIES,
 } from "./clients/openai-compatible-client"
+export { type LlmLogger, type LlmLogLevel, LLM_LOG_LEVELS } from "./clients/llm-logger"
 
 // --- orchestrators ---
 export {

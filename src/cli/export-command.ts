@@ -1,5 +1,7 @@
-import { writeFileSync } from "node:fs"
+import { open, rm } from "node:fs/promises"
 import { resolve } from "node:path"
+import type { Readable } from "node:stream"
+import { pipeline } from "node:stream/promises"
 import "../messages/message-to-obj"
 import { ProjectDirectory } from "../messages/project-directory"
 import { getCompletedProject } from "../services/messages.service"
@@ -64,13 +66,7 @@ export const exportCommand: Command = {
       }))
       const archive = zipArchive(entries)
       const path = resolve(io.cwd, out)
-      try {
-        writeFileSync(path, archive, { flag: options.force === true ? "w" : "wx" })
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code
-        if (code === "EEXIST") throw new CliError(`${path} exists (use --force to overwrite it)`)
-        throw new CliError(`cannot write ${path}: ${(error as Error).message}`)
-      }
+      await writeArchive(archive, path, options.force === true)
       const names = directory.files.map((file) => file.fileName).join(", ")
       io.stdout(
         `Wrote ${path}: ${folder}/ with ${plural(entries.length, "file")} (${names}) from project "${project.name}" (${project.id})\n`,
@@ -88,4 +84,24 @@ function entryName(name: string, what: string): string {
     throw new CliError(`${what} "${name}" cannot be exported: it ${problem}`)
   }
   return normalised
+}
+
+// Streams the archive into `path`; a file that exists is kept unless `overwrite`, and a file this
+// run began is removed again if writing it fails.
+async function writeArchive(archive: Readable, path: string, overwrite: boolean): Promise<void> {
+  let file
+  try {
+    file = await open(path, overwrite ? "w" : "wx")
+  } catch (error) {
+    archive.destroy()
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === "EEXIST") throw new CliError(`${path} exists (use --force to overwrite it)`)
+    throw new CliError(`cannot write ${path}: ${(error as Error).message}`)
+  }
+  try {
+    await pipeline(archive, file.createWriteStream())
+  } catch (error) {
+    await rm(path, { force: true })
+    throw new CliError(`cannot write ${path}: ${(error as Error).message}`)
+  }
 }

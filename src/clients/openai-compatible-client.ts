@@ -1,9 +1,12 @@
-import { loadEnv, type Env } from "../data-source-options"
-import { ConcreteDbError, LlmClientError, MessageDecodeError } from "../errors"
-import type { ConcreteMessage, MessageClass } from "../messages/concrete-message"
+import { OpenAI } from "openai"
+import { type Env, loadEnv } from "../env"
+import { ConcreteDbError, MessageDecodeError } from "../errors"
+import type { ConcreteMessage } from "../messages/concrete-message"
 import { messageFromPlain } from "../messages/message-codec"
-import { messageJsonSchema } from "../messages/message-json-schema"
+import { type LlmLogger, type LlmLogLevel, LLM_LOG_LEVELS, redactingLogger } from "./llm-logger"
 import type { CompletionRequest, LlmClient } from "./llm-client"
+import { chatCompletionRequest } from "./chat-completion-request"
+import { SdkErrorTranslator } from "./sdk-error-translator"
 
 /** Where requests go when neither the options nor `OPENAI_BASE_URL` say. */
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -11,11 +14,11 @@ export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
 /** The model asked when neither the options nor `OPENAI_MODEL` say. */
 export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
-/** How long one request (answer included) may take by default. */
+/** How long one attempt (answer included) may take by default. */
 export const DEFAULT_LLM_TIMEOUT_MS = 60_000
 
-/** How much of a server's text an error quotes. */
-const EXCERPT_LENGTH = 300
+/** How often a failed request is tried again by default (the OpenAI SDK's own default). */
+export const DEFAULT_LLM_MAX_RETRIES = 2
 
 /** Options of `OpenAICompatibleClient`; each falls back to the environment, then a default. */
 export interface OpenAICompatibleClientOptions {
@@ -27,16 +30,19 @@ export interface OpenAICompatibleClientOptions {
   readonly model?: string
   /** Default 0, as the `Client` entity's default. */
   readonly temperature?: number
-  /** Default 60 000 ms; covers the whole request, answer included. */
+  /** Default 60 000 ms; covers one attempt, the answer's body included. */
   readonly timeoutMs?: number
+  /**
+   * Default 2. Connection failures, timeouts, HTTP 408, 409, 429 and 5xx are tried again, after
+   * the server's `retry-after` or an exponential back-off (0.5 s, 1 s, … at most 8 s).
+   */
+  readonly maxRetries?: number
+  /** Default `OPENAI_LOG`, else "warn": what the OpenAI SDK logs (requests and retries at "debug"). */
+  readonly logLevel?: LlmLogLevel
+  /** Default `console`. Receives only text with the API key cut out. */
+  readonly logger?: LlmLogger
   /** Where the `OPENAI_*` defaults are read; default the process environment and a `.env` file. */
   readonly env?: Env
-}
-
-type Json = Record<string, unknown>
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
 }
 
 function setting(env: Env, name: string): string | undefined {
@@ -44,13 +50,38 @@ function setting(env: Env, name: string): string | undefined {
   return value === undefined || value === "" ? undefined : value
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+}
+
+// The SDK's timeout stops once the response headers are in. Reading the body inside `fetch`
+// puts it under the same timer and abort signal, so a server that stalls mid-answer times out
+// (and is retried) like one that never answers.
+const fetchWholeAnswer: typeof fetch = async (input, init) => {
+  try {
+    const response = await fetch(input, init)
+    const body = await response.arrayBuffer()
+    const { status, statusText, headers } = response
+    const bodyless = status === 204 || status === 205 || status === 304
+    return new Response(bodyless ? null : body, { status, statusText, headers })
+  } catch (error) {
+    // fetch's abort is a DOMException, of another realm than the SDK's `Error` under a VM
+    // context (Jest); the SDK would then not see the timeout and report a connection failure.
+    if ((error as { name?: unknown } | null)?.name !== "AbortError") throw error
+    throw Object.assign(new Error("The request was aborted", { cause: error }), {
+      name: "AbortError",
+    })
+  }
+}
+
 /**
  * An `LlmClient` for any server speaking OpenAI's chat-completions API (OpenAI, Azure OpenAI's
- * compatible endpoint, vLLM, Ollama, LM Studio, …): `POST {baseUrl}/chat/completions` with the
- * requested message class's JSON schema as strict structured output, through Node's `fetch`.
- * HTTP errors, timeouts, network failures, refusals and answers that are empty, not JSON or not
- * of the requested shape become `LlmClientError`s. The API key is sent in the Authorization
- * header only; it is kept in a private field and cut out of every error message.
+ * compatible endpoint, vLLM, Ollama, LM Studio, …), built on the official `openai` SDK: it
+ * sends the requested message class's JSON schema as strict structured output, and the SDK's
+ * timeouts and retries apply. HTTP errors, timeouts, network failures, refusals and answers that
+ * are empty, not JSON or not of the requested shape become `LlmClientError`s. The API key is
+ * sent in the Authorization header only; it is kept in a private field and cut out of every
+ * error message and log line.
  *
  * @example
  * const client = new OpenAICompatibleClient({ model: "gpt-4o-mini", timeoutMs: 30_000 })
@@ -67,7 +98,10 @@ export class OpenAICompatibleClient implements LlmClient {
   readonly model: string
   readonly temperature: number
   readonly timeoutMs: number
-  readonly #apiKey: string | undefined
+  readonly maxRetries: number
+  readonly #hasKey: boolean
+  readonly #sdk: OpenAI
+  readonly #errors: SdkErrorTranslator
 
   constructor(options: OpenAICompatibleClientOptions = {}) {
     const env = options.env ?? loadEnv()
@@ -104,92 +138,94 @@ export class OpenAICompatibleClient implements LlmClient {
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
       throw new ConcreteDbError(`The LLM timeout must be a positive number of ms, not ${timeoutMs}`)
     }
+    const maxRetries = options.maxRetries ?? DEFAULT_LLM_MAX_RETRIES
+    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+      throw new ConcreteDbError(
+        `The LLM maxRetries must be a whole number from 0, not ${maxRetries}`,
+      )
+    }
+    const logLevel = options.logLevel ?? setting(env, "OPENAI_LOG") ?? "warn"
+    if (!(LLM_LOG_LEVELS as readonly string[]).includes(logLevel)) {
+      throw new ConcreteDbError(
+        `The LLM log level (logLevel or OPENAI_LOG) must be one of ${LLM_LOG_LEVELS.join(", ")}, not "${logLevel}"`,
+      )
+    }
     const apiKey = options.apiKey ?? setting(env, "OPENAI_API_KEY")
+    const hasKey = apiKey !== undefined && apiKey !== ""
+    const redact = (text: string): string => (hasKey ? text.split(apiKey).join("[redacted]") : text)
+
     this.baseUrl = baseUrl
     this.model = model
     this.temperature = temperature
     this.timeoutMs = timeoutMs
-    this.#apiKey = apiKey === undefined || apiKey === "" ? undefined : apiKey
+    this.maxRetries = maxRetries
+    this.#hasKey = hasKey
+    // Everything is passed explicitly, so the SDK reads no OPENAI_* variable of its own from
+    // process.env: `env` alone decides.
+    this.#sdk = new OpenAI({
+      baseURL: baseUrl,
+      // The SDK insists on a key; a keyless local server gets a placeholder that the null
+      // Authorization header below keeps from being sent.
+      apiKey: hasKey ? apiKey : "unused",
+      defaultHeaders: hasKey ? undefined : { Authorization: null },
+      adminAPIKey: null,
+      organization: null,
+      project: null,
+      webhookSecret: null,
+      timeout: timeoutMs,
+      maxRetries,
+      logLevel: logLevel as LlmLogLevel,
+      logger: redactingLogger(options.logger ?? console, redact),
+      fetch: fetchWholeAnswer,
+    })
+    this.#errors = new SdkErrorTranslator(this.endpoint, { timeoutMs, maxRetries }, redact)
   }
 
   /** The chat-completions URL, as errors name it: no credentials, no query string. */
   get endpoint(): string {
     const url = new URL(`${this.baseUrl}/chat/completions`)
-    return this.#redact(`${url.origin}${url.pathname}`)
+    return `${url.origin}${url.pathname}`
   }
 
   /** The request body `complete` sends for `request` (useful to log or inspect). */
-  requestBody(request: CompletionRequest): Json {
-    return {
-      model: this.model,
-      messages: request.messages.map((message) => ({
-        role: message.role,
-        content: message.content,
-      })),
-      temperature: this.temperature,
-      response_format: {
-        type: "json_schema",
-        json_schema: {
-          name: schemaName(request.responseType),
-          schema: messageJsonSchema(request.responseType),
-          strict: true,
-        },
-      },
-    }
+  requestBody(request: CompletionRequest): Record<string, unknown> {
+    return { ...chatCompletionRequest(request, this.model, this.temperature) }
   }
 
   async complete<T extends ConcreteMessage>(request: CompletionRequest<T>): Promise<T> {
     const wanted = request.responseType
-    const body = JSON.stringify(this.requestBody(request))
-    const timeout = AbortSignal.timeout(this.timeoutMs)
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      accept: "application/json",
-    }
-    if (this.#apiKey !== undefined) headers.authorization = `Bearer ${this.#apiKey}`
-
+    const errors = this.#errors
+    let answer: unknown
     let status: number
-    let statusText: string
-    let text: string
     try {
-      const response = await fetch(`${this.baseUrl}/chat/completions`, {
-        method: "POST",
-        headers,
-        body,
-        signal,
-      })
+      const { data, response } = await this.#sdk.chat.completions
+        .create(chatCompletionRequest(request, this.model, this.temperature), {
+          signal: request.signal,
+        })
+        .withResponse()
+      answer = data
       status = response.status
-      statusText = response.statusText
-      text = await response.text()
     } catch (error) {
-      throw this.#transportError(error, timeout, request.signal)
+      throw errors.translate(error)
     }
-
-    if (status < 200 || status > 299) {
-      throw this.#error(
-        `POST ${this.endpoint} answered HTTP ${status}${statusText ? ` ${statusText}` : ""}: ${this.#excerpt(errorText(text))}`,
-        "http",
-        status,
-      )
+    // A server answering with another content type than JSON: the SDK hands over the text.
+    if (typeof answer === "string") {
+      const text = answer
+      try {
+        answer = JSON.parse(text)
+      } catch {
+        throw errors.invalid(
+          `answered with a body that is not JSON: ${errors.excerpt(text)}`,
+          status,
+        )
+      }
     }
-    let payload: unknown
-    try {
-      payload = JSON.parse(text)
-    } catch {
-      throw this.#error(
-        `POST ${this.endpoint} answered with a body that is not JSON: ${this.#excerpt(text)}`,
-        "invalid-answer",
-        status,
-      )
-    }
-    const choices = isObject(payload) ? payload.choices : undefined
+    const choices = isObject(answer) ? answer.choices : undefined
     const choice: unknown = Array.isArray(choices) ? choices[0] : undefined
     const message = isObject(choice) ? choice.message : undefined
     if (!isObject(message)) {
-      throw this.#error(
-        `POST ${this.endpoint} answered without choices[0].message: ${this.#excerpt(text)}`,
-        "invalid-answer",
+      throw errors.invalid(
+        `answered without choices[0].message: ${errors.excerpt(JSON.stringify(answer) ?? "")}`,
         status,
       )
     }
@@ -199,15 +235,15 @@ export class OpenAICompatibleClient implements LlmClient {
         : undefined
     const finished = finish === undefined ? "" : ` (finish_reason ${finish})`
     if (typeof message.refusal === "string" && message.refusal.trim() !== "") {
-      throw this.#error(
-        `The model refused to answer with a ${wanted.name}: ${this.#excerpt(message.refusal)}`,
+      throw errors.answer(
+        `The model refused to answer with a ${wanted.name}: ${errors.excerpt(message.refusal)}`,
         "refusal",
         status,
       )
     }
     const content = message.content
     if (typeof content !== "string" || content.trim() === "") {
-      throw this.#error(
+      throw errors.answer(
         `The model's answer is empty${finished}; a ${wanted.name} was asked for`,
         "invalid-answer",
         status,
@@ -217,8 +253,8 @@ export class OpenAICompatibleClient implements LlmClient {
     try {
       plain = JSON.parse(content)
     } catch {
-      throw this.#error(
-        `The model's answer is not valid JSON${finished}: ${this.#excerpt(content)}`,
+      throw errors.answer(
+        `The model's answer is not valid JSON${finished}: ${errors.excerpt(content)}`,
         "invalid-answer",
         status,
       )
@@ -227,7 +263,7 @@ export class OpenAICompatibleClient implements LlmClient {
       return messageFromPlain(wanted, plain)
     } catch (error) {
       if (!(error instanceof MessageDecodeError)) throw error
-      throw this.#error(
+      throw errors.answer(
         `The model's answer does not fit ${wanted.name}: ${error.problems.join("; ")}`,
         "invalid-answer",
         status,
@@ -236,69 +272,14 @@ export class OpenAICompatibleClient implements LlmClient {
   }
 
   /** Plain data for logs: never the key. */
-  toJSON(): Json {
+  toJSON(): Record<string, unknown> {
     return {
-      baseUrl: this.endpoint.replace(/\/chat\/completions$/, ""),
+      baseUrl: this.baseUrl,
       model: this.model,
       temperature: this.temperature,
       timeoutMs: this.timeoutMs,
-      apiKey: this.#apiKey === undefined ? "(none)" : "(set)",
+      maxRetries: this.maxRetries,
+      apiKey: this.#hasKey ? "(set)" : "(none)",
     }
   }
-
-  #transportError(
-    error: unknown,
-    timeout: AbortSignal,
-    callerSignal: AbortSignal | undefined,
-  ): LlmClientError {
-    if (timeout.aborted) {
-      return this.#error(`POST ${this.endpoint} timed out after ${this.timeoutMs} ms`, "timeout")
-    }
-    if (callerSignal?.aborted) return this.#error(`POST ${this.endpoint} was aborted`, "aborted")
-    return this.#error(`POST ${this.endpoint} failed: ${describeFailure(error)}`, "network")
-  }
-
-  #error(message: string, reason: LlmClientError["reason"], status?: number): LlmClientError {
-    return new LlmClientError(this.#redact(message), { reason, status })
-  }
-
-  #excerpt(text: string): string {
-    const flat = this.#redact(text).replace(/\s+/g, " ").trim()
-    if (flat === "") return "(empty)"
-    return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat
-  }
-
-  #redact(text: string): string {
-    return this.#apiKey === undefined ? text : text.split(this.#apiKey).join("[redacted]")
-  }
-}
-
-/** The `json_schema.name` for a class: letters, digits, `_` and `-`, at most 64 characters. */
-function schemaName(type: MessageClass): string {
-  const name = type.name.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64)
-  return name === "" ? "response" : name
-}
-
-/** An OpenAI-style error body's `error.message`, else the whole text. */
-function errorText(text: string): string {
-  try {
-    const parsed: unknown = JSON.parse(text)
-    if (isObject(parsed) && isObject(parsed.error) && typeof parsed.error.message === "string") {
-      return parsed.error.message
-    }
-  } catch {
-    // not JSON: quote the text as it is
-  }
-  return text
-}
-
-/** `fetch failed (ECONNREFUSED)` rather than a bare `fetch failed`. */
-function describeFailure(error: unknown): string {
-  // Duck-typed: fetch's errors may come from another realm (a VM context), failing instanceof.
-  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: unknown }
-  if (typeof message !== "string") return String(error)
-  const { code, message: causeMessage } = (cause ?? {}) as { code?: unknown; message?: unknown }
-  if (typeof code === "string") return `${message} (${code})`
-  if (typeof causeMessage === "string" && causeMessage !== "") return `${message} (${causeMessage})`
-  return message
 }

@@ -2,10 +2,12 @@ import { inspect } from "node:util"
 import {
   type ChatMessage,
   ConcreteDbError,
+  DEFAULT_LLM_MAX_RETRIES,
   DEFAULT_OPENAI_BASE_URL,
   DEFAULT_OPENAI_MODEL,
   LlmClientError,
   OpenAICompatibleClient,
+  type LlmLogger,
   type OpenAICompatibleClientOptions,
   PlannedComponents,
   ProjectDirectory,
@@ -34,6 +36,7 @@ function client(options: OpenAICompatibleClientOptions = {}): OpenAICompatibleCl
     apiKey: API_KEY,
     model: "stub-model",
     timeoutMs: 10_000,
+    maxRetries: 0, // each test that retries says so
     env: {},
     ...options,
   })
@@ -167,6 +170,86 @@ describe("OpenAICompatibleClient", () => {
     expect(server.received).toHaveLength(1)
   })
 
+  it("times out a server that sends the headers and then stalls in the body", async () => {
+    server.reply = () => "stall"
+    const started = Date.now()
+    const error = await clientError(
+      client({ timeoutMs: 300 }).complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(error.reason).toBe("timeout")
+    expect(Date.now() - started).toBeLessThan(5_000)
+  })
+
+  it("retries a failed attempt and returns the answer of the one that succeeds", async () => {
+    const answers = [
+      {
+        status: 503,
+        json: { error: { message: "overloaded" } },
+        headers: { "retry-after-ms": "5" },
+      },
+      { json: completion({ content: '{"components":["index.html"]}' }) },
+    ]
+    server.reply = () => answers.shift() ?? { status: 500, text: "asked once too often" }
+    const plan = await client({ maxRetries: 2 }).complete({
+      messages,
+      responseType: PlannedComponents,
+    })
+    expect(plan).toStrictEqual(new PlannedComponents({ components: ["index.html"] }))
+    expect(server.received).toHaveLength(2)
+    expect(server.received.map((r) => r.headers["x-stainless-retry-count"])).toEqual(["0", "1"])
+    expect(server.received[1]!.body).toEqual(server.received[0]!.body)
+  })
+
+  it("retries an attempt that timed out", async () => {
+    let calls = 0
+    server.reply = () =>
+      (calls += 1) === 1 ? "hang" : { json: completion({ content: '{"components":[]}' }) }
+    const plan = await client({ timeoutMs: 200, maxRetries: 1 }).complete({
+      messages,
+      responseType: PlannedComponents,
+    })
+    expect(plan.components).toEqual([])
+    expect(server.received).toHaveLength(2)
+  })
+
+  it("gives up after maxRetries retries and reports the last failure", async () => {
+    server.reply = () => ({
+      status: 429,
+      json: { error: { message: "slow down" } },
+      headers: { "retry-after-ms": "5" },
+    })
+    const error = await clientError(
+      client({ maxRetries: 2 }).complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(server.received).toHaveLength(3)
+    expect(error.reason).toBe("http")
+    expect(error.status).toBe(429)
+    expect(error.message).toContain("answered HTTP 429 Too Many Requests: slow down")
+
+    server.received.length = 0
+    server.reply = () => "hang"
+    const timedOut = await clientError(
+      client({ timeoutMs: 100, maxRetries: 1 }).complete({
+        messages,
+        responseType: PlannedComponents,
+      }),
+    )
+    expect(server.received).toHaveLength(2)
+    expect(timedOut.message).toBe(
+      `POST ${server.baseUrl}/chat/completions timed out after 100 ms on its last attempt (of 2)`,
+    )
+  })
+
+  it("does not retry what another attempt would not fix (HTTP 400)", async () => {
+    server.reply = () => ({ status: 400, json: { error: { message: "Invalid schema" } } })
+    const error = await clientError(
+      client({ maxRetries: 2 }).complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(error.status).toBe(400)
+    expect(error.message).toContain("answered HTTP 400 Bad Request: Invalid schema")
+    expect(server.received).toHaveLength(1)
+  })
+
   it("stops when the caller aborts, and says so rather than timing out", async () => {
     server.reply = () => "hang"
     const controller = new AbortController()
@@ -236,9 +319,23 @@ describe("OpenAICompatibleClient", () => {
       client().complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.reason).toBe("invalid-answer")
+    expect(error.status).toBe(200)
     expect(error.message).toContain(
       "answered with a body that is not JSON: <html>proxy login</html>",
     )
+  })
+
+  it("rejects a body that says it is JSON and is not, and reads JSON sent as text", async () => {
+    server.reply = () => ({ text: "<html>proxy", headers: { "content-type": "application/json" } })
+    const error = await clientError(
+      client().complete({ messages, responseType: PlannedComponents }),
+    )
+    expect(error.reason).toBe("invalid-answer")
+    expect(error.message).toContain("answered with a body that is not JSON (")
+
+    server.reply = () => ({ text: JSON.stringify(completion({ content: '{"components":[]}' })) })
+    const plan = await client().complete({ messages, responseType: PlannedComponents })
+    expect(plan.components).toEqual([])
   })
 
   it("reports a server that cannot be reached as a network error", async () => {
@@ -255,11 +352,13 @@ describe("OpenAICompatibleClient", () => {
     )
   })
 
-  it("never shows the API key: not in any error's message, stack or cause, nor in the client", async () => {
+  it("never shows the API key: not in any error's message, stack or cause, log line, nor in the client", async () => {
     // A hostile or careless server echoes the Authorization header back in every way it can.
     const echo = (headers: { authorization?: string | undefined }) => headers.authorization ?? ""
+    const again = { "retry-after-ms": "1" }
     const replies: Array<(headers: { authorization?: string | undefined }) => unknown> = [
-      (h) => ({ status: 500, json: { error: { message: `bad key ${echo(h)}` } } }),
+      (h) => ({ status: 500, json: { error: { message: `bad key ${echo(h)}` } }, headers: again }),
+      (h) => ({ status: 429, json: { note: `retry with ${echo(h)}` }, headers: again }),
       (h) => ({ status: 401, text: `Unauthorized: ${echo(h)}` }),
       (h) => ({ text: `not json ${echo(h)}` }),
       (h) => ({ json: completion({ content: null, refusal: `no, ${echo(h)}` }) }),
@@ -268,13 +367,21 @@ describe("OpenAICompatibleClient", () => {
       () => ({ json: completion({ content: JSON.stringify({ components: [1] }) }) }),
       () => "hang",
     ]
-    const keyed = client({ timeoutMs: 200 })
+    // Everything the SDK logs at its most talkative, retries and response bodies included.
+    const logged: string[] = []
+    const logger: LlmLogger = {
+      error: (...parts) => logged.push(parts.join(" ")),
+      warn: (...parts) => logged.push(parts.join(" ")),
+      info: (...parts) => logged.push(parts.join(" ")),
+      debug: (...parts) => logged.push(parts.join(" ")),
+    }
+    const keyed = client({ timeoutMs: 200, maxRetries: 1, logLevel: "debug", logger })
     const errors: LlmClientError[] = []
     for (const reply of replies) {
       server.reply = (request) => reply(request.headers) as never
       errors.push(await clientError(keyed.complete({ messages, responseType: PlannedComponents })))
     }
-    const network = client({ baseUrl: "http://127.0.0.1:1/v1", timeoutMs: 200 })
+    const network = client({ baseUrl: "http://127.0.0.1:1/v1", timeoutMs: 200, logger })
     errors.push(await clientError(network.complete({ messages, responseType: PlannedComponents })))
 
     // The server did see the key (so the test would catch a leak of it).
@@ -286,6 +393,10 @@ describe("OpenAICompatibleClient", () => {
       expect(everythingShown(error)).not.toContain(API_KEY)
     }
     expect(errors[0]!.message).toContain("bad key Bearer [redacted]")
+    // The echoes reached the log (retries and bodies are logged), with the key cut out.
+    expect(logged.join("\n")).toContain("retrying, 1 attempts remaining")
+    expect(logged.join("\n")).toContain("Unauthorized: Bearer [redacted]")
+    for (const line of logged) expect(line).not.toContain(API_KEY)
     for (const shown of [
       inspect(keyed, { showHidden: true }),
       JSON.stringify(keyed),
@@ -312,6 +423,7 @@ describe("OpenAICompatibleClient", () => {
     expect(defaults.model).toBe(DEFAULT_OPENAI_MODEL)
     expect(defaults.temperature).toBe(0)
     expect(defaults.timeoutMs).toBe(60_000)
+    expect(defaults.maxRetries).toBe(DEFAULT_LLM_MAX_RETRIES)
     expect(JSON.stringify(defaults)).toContain('"apiKey":"(none)"')
     const overridden = new OpenAICompatibleClient({
       env: { OPENAI_MODEL: "from-env" },
@@ -328,6 +440,12 @@ describe("OpenAICompatibleClient", () => {
     [{ model: "" }, "model name must not be empty"],
     [{ temperature: 3 }, "temperature must be from 0 to 2"],
     [{ timeoutMs: 0 }, "timeout must be a positive number of ms"],
+    [{ maxRetries: -1 }, "maxRetries must be a whole number from 0"],
+    [{ maxRetries: 1.5 }, "maxRetries must be a whole number from 0"],
+    [
+      { env: { OPENAI_LOG: "verbose" } },
+      'must be one of off, error, warn, info, debug, not "verbose"',
+    ],
   ])("rejects bad options %p", (options, message) => {
     let error: unknown
     try {

@@ -9,9 +9,20 @@ export interface ReceivedRequest {
   readonly body: unknown
 }
 
-/** What the stub does with a request: answer it, or never answer (`hang`). */
+/**
+ * What the stub does with a request: answer it, never answer (`hang`), or send the headers and
+ * then never the body (`stall`).
+ */
 export type StubReply =
-  { readonly status?: number; readonly json?: unknown; readonly text?: string } | "hang"
+  | {
+      readonly status?: number
+      readonly json?: unknown
+      readonly text?: string
+      /** Sent as they are; a JSON or text body brings its content-type unless one is given. */
+      readonly headers?: Readonly<Record<string, string>>
+    }
+  | "hang"
+  | "stall"
 
 /**
  * A chat-completions stand-in on 127.0.0.1 and an ephemeral port. Each test sets `reply`; every
@@ -49,14 +60,18 @@ export class StubChatServer {
 
   #send(res: ServerResponse, reply: StubReply): void {
     if (reply === "hang") return
-    const status = reply.status ?? 200
-    if (reply.json !== undefined) {
-      res.writeHead(status, { "content-type": "application/json" })
-      res.end(JSON.stringify(reply.json))
-    } else {
-      res.writeHead(status, { "content-type": "text/plain" })
-      res.end(reply.text ?? "")
+    if (reply === "stall") {
+      res.writeHead(200, { "content-type": "application/json" })
+      res.write('{"id":"chatcmpl-test","choices":[')
+      return
     }
+    const status = reply.status ?? 200
+    const json = reply.json !== undefined
+    res.writeHead(status, {
+      "content-type": json ? "application/json" : "text/plain",
+      ...reply.headers,
+    })
+    res.end(json ? JSON.stringify(reply.json) : (reply.text ?? ""))
   }
 
   /** `http://127.0.0.1:<port>/v1` once started. */

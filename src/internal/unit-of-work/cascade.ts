@@ -1,5 +1,6 @@
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import type { Constructor, EntityPlan } from "../metadata/entity-plan"
+import { EVERY_ROWS, neverYield, type Turn } from "./slice-yield"
 
 /** What cascading needs to know of the session. */
 export interface CascadeScope {
@@ -15,11 +16,21 @@ export interface CascadeScope {
 /**
  * Brings in every entity reachable from `roots` through a relation that the session does not
  * have yet, as `add` does for each. A plain `{ id }` object stands for a row by reference and is
- * never brought in; only instances of the relation's entity class are.
+ * never brought in; only instances of the relation's entity class are. The walk lets the event loop
+ * turn (`turn`) when a slice of time is over.
  */
-export function cascade(roots: Iterable<object>, scope: CascadeScope): void {
+export async function cascade(
+  roots: Iterable<object>,
+  scope: CascadeScope,
+  turn: Turn = neverYield,
+): Promise<void> {
   const stack = [...roots]
+  let visited = 0
   while (stack.length > 0) {
+    if (++visited % EVERY_ROWS === 0) {
+      const waiting = turn()
+      if (waiting) await waiting
+    }
     const entity = stack.pop()!
     const record = entity as Record<string, unknown>
     for (const relation of scope.planFor(entity).relations) {

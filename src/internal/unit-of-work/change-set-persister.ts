@@ -9,7 +9,7 @@ import { insertSql } from "../sql/insert-sql"
 import { linkSql, unlinkSql } from "../sql/link-sql"
 import { updateSql } from "../sql/update-sql"
 import { setSnapshot } from "./entity-state"
-import { sliceYielder, type Turn } from "./slice-yield"
+import { eachSliced, sliceYielder, type Turn } from "./slice-yield"
 import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
 
 // Rows per INSERT statement at most: large enough to amortise the statement, small enough that
@@ -90,7 +90,7 @@ async function insertBatch(
     written?.inserted(plan, entities, 0, entities.length)
     return
   }
-  for (const [key, group] of groupByUnsetDefaults(plan, entities)) {
+  for (const [key, group] of await groupByUnsetDefaults(plan, entities, turn)) {
     const columns = key === "" ? plan.columns : plan.columnsWithout(key)
     const width = columns.length
     const maxRows = Math.max(
@@ -133,16 +133,17 @@ async function insertBatch(
 
 // Rows that leave a defaulted column unset are inserted without it, so the default applies:
 // one group per set of unset defaulted columns, keyed by their indexes ("3,7,").
-function groupByUnsetDefaults(
+async function groupByUnsetDefaults(
   plan: EntityPlan,
   entities: readonly object[],
-): Map<string, readonly object[]> {
+  turn: Turn,
+): Promise<Map<string, readonly object[]>> {
   const groups = new Map<string, readonly object[]>()
   if (plan.defaulted.length === 0) {
     groups.set("", entities)
     return groups
   }
-  for (const entity of entities) {
+  await eachSliced(entities, turn, (entity) => {
     let key = ""
     for (const column of plan.defaulted) {
       if (readColumn(entity, column) === undefined) key += `${column.index},`
@@ -150,7 +151,7 @@ function groupByUnsetDefaults(
     const group = groups.get(key) as object[] | undefined
     if (group) group.push(entity)
     else groups.set(key, [entity])
-  }
+  })
   return groups
 }
 

@@ -33,7 +33,7 @@ import type { WorkValidator } from "./work-validator"
 
 /** What a flush reads and moves on in its unit of work. */
 export interface FlushState {
-  /** Added and not yet written; a row leaves when its INSERT succeeded. */
+  /** Added and not yet written (a flush's inserts leave once all its statements succeeded). */
   readonly newObjects: Set<object>
   readonly deleted: Set<object>
   readonly identities: IdentityMap
@@ -43,6 +43,8 @@ export interface FlushState {
   /** `UnitOfWork.add`: stages a new entity, or tracks a persisted one. */
   add(entity: object): void
   newValidator(): WorkValidator
+  /** Whether newObjects holds just what was staged (nothing added or dropped since). */
+  readonly stagedAlone: () => boolean
 }
 
 /** What `add` reaches is staged too; the new objects in the order their rows go in. */
@@ -123,12 +125,11 @@ export function writeWork(
  * What a statement that succeeded means for the session: new objects become tracked, snapshots
  * and links move on, deleted objects are forgotten; the undo log remembers what they were.
  */
-function recorder({ newObjects, deleted, identities, undoLog }: FlushState): WrittenRows {
+function recorder({ deleted, identities, undoLog }: FlushState): WrittenRows {
   return {
     inserted(plan, entities, start, end) {
       for (let i = start; i < end; i += 1) {
         const entity = entities[i]!
-        newObjects.delete(entity)
         undoLog.recordInsert(entity)
         const identity = plan.identity(entity)
         if (identity !== undefined) identities.set(plan.metadata, identity, entity)
@@ -162,11 +163,19 @@ function recorder({ newObjects, deleted, identities, undoLog }: FlushState): Wri
 }
 
 /**
- * The end of a flush whose statements all succeeded: relations of tracked objects stop pointing
+ * The end of a flush whose statements all succeeded: its new objects are staged no more;
+ * relations of tracked objects stop pointing
  * at deleted ones (an array loses them, a single reference becomes "not loaded"), as if they had
  * been read again; deletes of objects that never reached the database need no statement.
  */
 export async function finishFlush(state: FlushState, work: Work, turn: Turn): Promise<void> {
+  // The new objects were the flush's inserts, unless some were added or dropped meanwhile.
+  if (state.stagedAlone()) state.newObjects.clear()
+  else {
+    for (const { entities } of work.inserts) {
+      for (const entity of entities) state.newObjects.delete(entity)
+    }
+  }
   if (work.deletes.length > 0) {
     const gone = new Set<object>()
     for (const { entities } of work.deletes) for (const entity of entities) gone.add(entity)

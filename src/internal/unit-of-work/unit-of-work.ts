@@ -49,6 +49,9 @@ export class UnitOfWork implements RowAdopter {
   private hydrated: object[] | undefined
   /** The clock of the flush in progress (reset by `stageInserts`). */
   private turn: Turn = neverYield
+  /** Counts additions to and removals from newObjects; as of the staged flush's end. */
+  private newObjectChanges = 0
+  private stagedChanges = 0
   readonly planOfEntity = (entity: object): EntityPlan => this.planFor(entity)
   /** Refuses a flush's values that cannot be stored exactly, before it begins (work-validator). */
   readonly validate = (work: Work): Work => validateWork(work, this.dataSource!)
@@ -62,6 +65,7 @@ export class UnitOfWork implements RowAdopter {
     planFor: this.planOfEntity,
     add: (entity) => this.add(entity),
     newValidator: () => new WorkValidator(this.dataSource!),
+    stagedAlone: () => this.newObjectChanges === this.stagedChanges,
   }
 
   bind(dataSource: DataSource, dialect: Dialect): void {
@@ -114,13 +118,18 @@ export class UnitOfWork implements RowAdopter {
     if (this.newObjects.has(entity)) return
     unmarkDeleted(entity)
     if (this.deleted.delete(entity)) return
-    if (!isPersisted(entity)) this.newObjects.add(entity)
-    else if (this.dataSource) this.attach(entity)
+    if (!isPersisted(entity)) {
+      this.newObjects.add(entity)
+      this.newObjectChanges += 1
+    } else if (this.dataSource) this.attach(entity)
     else this.toAttach.add(entity)
   }
 
   delete(entity: object): void {
-    if (this.newObjects.delete(entity)) return
+    if (this.newObjects.delete(entity)) {
+      this.newObjectChanges += 1
+      return
+    }
     this.deleted.add(entity)
   }
 
@@ -232,7 +241,9 @@ export class UnitOfWork implements RowAdopter {
   async stageInserts(): Promise<EntityBatch[]> {
     this.turn = sliceYielder()
     try {
-      return await stageInserts(this.flushState, this.turn)
+      const inserts = await stageInserts(this.flushState, this.turn)
+      this.stagedChanges = this.newObjectChanges
+      return inserts
     } catch (error) {
       throw asStateError(error)
     }

@@ -189,6 +189,19 @@ describe("a flush in slices", () => {
     expect(tracked(unit, offline.plan(Orchestrator), gone)).toBe(true)
   })
 
+  it("keeps an object added while it writes staged for the next flush", async () => {
+    const unit = unitOfWork()
+    const { projects } = addGraph(unit, 1, 2 * ROWS_PER_INSERT)
+    const late = make(Message, { type: "textmessage", content: "late", project: projects[0]! })
+    const connection = new RecordingConnection(() => {
+      unit.add(late)
+      return 1
+    })
+    expect(await flush(unit, connection)).toBeUndefined()
+    expect(isPersisted(late)).toBe(false)
+    expect([...unit.newObjects]).toEqual([late])
+  })
+
   it("lets the event loop turn while it stages and computes a large flush, before any statement", async () => {
     const unit = unitOfWork()
     const { messages } = addGraph(unit, 1, 30_000)

@@ -25,13 +25,18 @@ export async function cascade(
   turn: Turn = neverYield,
 ): Promise<void> {
   const stack = [...roots]
-  let visited = 0
-  while (stack.length > 0) {
-    if (++visited % EVERY_ROWS === 0) {
-      const waiting = turn()
-      if (waiting) await waiting
-    }
-    const entity = stack.pop()!
+  // The walk itself is a plain function (an async function's loop is not optimized while it runs).
+  while (walk(stack, scope, EVERY_ROWS)) {
+    const waiting = turn()
+    if (waiting) await waiting
+  }
+}
+
+// Visits up to `budget` entities of the stack; whether some are left.
+function walk(stack: object[], scope: CascadeScope, budget: number): boolean {
+  for (let visited = 0; visited < budget; visited += 1) {
+    const entity = stack.pop()
+    if (entity === undefined) return false
     const record = entity as Record<string, unknown>
     for (const relation of scope.planFor(entity).relations) {
       const value = record[relation.propertyName]
@@ -48,6 +53,7 @@ export async function cascade(
       }
     }
   }
+  return stack.length > 0
 }
 
 /**

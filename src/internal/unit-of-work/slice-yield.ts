@@ -43,12 +43,20 @@ export async function eachSliced<T>(
   turn: Turn,
   visit: (item: T) => void,
 ): Promise<void> {
-  let count = 0
-  for (const item of items) {
-    visit(item)
-    if (++count % EVERY_ROWS === 0) {
-      const waiting = turn()
-      if (waiting) await waiting
-    }
+  const iterator = items[Symbol.iterator]()
+  // The loop is a plain function: an async function's loop is not optimized while it runs.
+  while (visitSome(iterator, visit)) {
+    const waiting = turn()
+    if (waiting) await waiting
   }
+}
+
+// Visits up to EVERY_ROWS items; whether the iterator may have more.
+function visitSome<T>(iterator: Iterator<T>, visit: (item: T) => void): boolean {
+  for (let count = 0; count < EVERY_ROWS; count += 1) {
+    const next = iterator.next()
+    if (next.done === true) return false
+    visit(next.value)
+  }
+  return true
 }

@@ -338,10 +338,10 @@ export class Session implements AsyncDisposable {
     this.assertUsable()
     if (!this.unitOfWork.hasWork) return
     await this.resolve()
-    const inserts = this.unitOfWork.stageInserts()
+    const inserts = await this.unitOfWork.stageInserts()
     if (this.readOnly) return refuseReadOnlyWork(this.unitOfWork, inserts)
     if (this.unitOfWork.listening) return flushWithEvents(this.unitOfWork, inserts, this.control())
-    const work = this.unitOfWork.completeWork(inserts, new Date())
+    const work = await this.unitOfWork.completeWork(inserts, new Date())
     if (isEmptyWork(work)) return
     const connection = await this.beginNow()
     try {
@@ -350,7 +350,7 @@ export class Session implements AsyncDisposable {
       this.unitOfWork.abandon(work)
       throw await this.fail(error)
     }
-    this.unitOfWork.afterFlush(work)
+    await this.unitOfWork.afterFlush(work)
   }
 
   // Runs a read (or a manager call) on the connection; a database error fails the session.

@@ -35,8 +35,11 @@ export function readOnlyRefusal(action: string): SessionStateError {
  * A readOnly session's flush: changes made to entities it read are refused (nothing is written).
  * Listeners do not run, since nothing is going to be written.
  */
-export function refuseReadOnlyWork(unitOfWork: UnitOfWork, inserts: EntityBatch[]): void {
-  const work = unitOfWork.completeWork(inserts, new Date())
+export async function refuseReadOnlyWork(
+  unitOfWork: UnitOfWork,
+  inserts: EntityBatch[],
+): Promise<void> {
+  const work = await unitOfWork.completeWork(inserts, new Date())
   if (isEmptyWork(work)) return
   unitOfWork.abandon(work)
   const first = work.updates[0]?.plan ?? work.inserts[0]?.plan ?? work.deletes[0]?.plan

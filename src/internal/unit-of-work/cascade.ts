@@ -1,5 +1,6 @@
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import type { Constructor, EntityPlan } from "../metadata/entity-plan"
+import { EVERY_ROWS, neverYield, type Turn } from "./slice-yield"
 
 /** What cascading needs to know of the session. */
 export interface CascadeScope {
@@ -15,12 +16,27 @@ export interface CascadeScope {
 /**
  * Brings in every entity reachable from `roots` through a relation that the session does not
  * have yet, as `add` does for each. A plain `{ id }` object stands for a row by reference and is
- * never brought in; only instances of the relation's entity class are.
+ * never brought in; only instances of the relation's entity class are. The walk lets the event loop
+ * turn (`turn`) when a slice of time is over.
  */
-export function cascade(roots: Iterable<object>, scope: CascadeScope): void {
+export async function cascade(
+  roots: Iterable<object>,
+  scope: CascadeScope,
+  turn: Turn = neverYield,
+): Promise<void> {
   const stack = [...roots]
-  while (stack.length > 0) {
-    const entity = stack.pop()!
+  // The walk itself is a plain function (an async function's loop is not optimized while it runs).
+  while (walk(stack, scope, EVERY_ROWS)) {
+    const waiting = turn()
+    if (waiting) await waiting
+  }
+}
+
+// Visits up to `budget` entities of the stack; whether some are left.
+function walk(stack: object[], scope: CascadeScope, budget: number): boolean {
+  for (let visited = 0; visited < budget; visited += 1) {
+    const entity = stack.pop()
+    if (entity === undefined) return false
     const record = entity as Record<string, unknown>
     for (const relation of scope.planFor(entity).relations) {
       const value = record[relation.propertyName]
@@ -37,6 +53,7 @@ export function cascade(roots: Iterable<object>, scope: CascadeScope): void {
       }
     }
   }
+  return stack.length > 0
 }
 
 /**

@@ -9,7 +9,7 @@ import { insertSql } from "../sql/insert-sql"
 import { linkSql, unlinkSql } from "../sql/link-sql"
 import { updateSql } from "../sql/update-sql"
 import { setSnapshot } from "./entity-state"
-import { sliceYielder } from "./slice-yield"
+import { eachSliced, sliceYielder, type Turn } from "./slice-yield"
 import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
 
 // Rows per INSERT statement at most: large enough to amortise the statement, small enough that
@@ -17,30 +17,56 @@ import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
 const MAX_ROWS_PER_INSERT = 500
 
 /**
+ * What is told of each statement once it succeeded, so that the session records a flush's rows
+ * as they are written (their undo entries, the identity map) rather than all at the end.
+ */
+export interface WrittenRows {
+  /** `entities[start..end)` of an insert batch are in the database (and have their snapshots). */
+  inserted(plan: EntityPlan, entities: readonly object[], start: number, end: number): void
+  updated(change: ChangeSet): void
+  linked(change: LinkChange): void
+  /** `entities[start..end)` of a delete batch are gone from the database. */
+  deleted(plan: EntityPlan, entities: readonly object[], start: number, end: number): void
+}
+
+export interface PersistOptions {
+  /** Awaited between statements (default: a fresh `sliceYielder()`). */
+  readonly turn?: Turn
+  readonly written?: WrittenRows
+}
+
+/**
  * Writes a flush's work through the connection, as few statements as it can: multi-row INSERTs
  * chunked below the driver's parameter and size limits, one UPDATE per changed entity, link rows,
- * then DELETEs. A failing statement is thrown as a `StatementFailure` naming its table.
+ * then DELETEs. A statement's parameters are computed just before it is sent and dropped after
+ * it, so a large flush holds one statement's parameters at a time; between statements the event
+ * loop may turn. A failing statement is thrown as a `StatementFailure` naming its table.
  */
 export async function persistWork(
   work: Work,
   connection: Connection,
   dialect: Dialect,
+  { turn = sliceYielder(), written }: PersistOptions = {},
 ): Promise<void> {
-  const turn = sliceYielder()
   for (const batch of work.inserts) {
     await onTable(batch.plan.metadata.tableName, () =>
-      insertBatch(batch, connection, dialect, turn),
+      insertBatch(batch, connection, dialect, turn, written),
     )
   }
   for (const change of work.updates) {
     await onTable(change.plan.metadata.tableName, () => update(change, connection))
+    written?.updated(change)
     await turn()
   }
   for (const change of work.links) {
     await onTable(change.link.junction.tableName, () => writeLinks(change, connection, dialect))
+    written?.linked(change)
+    await turn()
   }
   for (const batch of work.deletes) {
-    await onTable(batch.plan.metadata.tableName, () => deleteBatch(batch, connection, dialect))
+    await onTable(batch.plan.metadata.tableName, () =>
+      deleteBatch(batch, connection, dialect, turn, written),
+    )
   }
 }
 
@@ -48,7 +74,8 @@ async function insertBatch(
   { plan, entities }: EntityBatch,
   connection: Connection,
   dialect: Dialect,
-  turn: () => Promise<void> | undefined,
+  turn: Turn,
+  written: WrittenRows | undefined,
 ): Promise<void> {
   if (plan.needsDatabaseIds) {
     // Database-generated ids come back through TypeORM's insert; the snapshot follows later.
@@ -60,9 +87,10 @@ async function insertBatch(
       .values(entities)
       .callListeners(false)
       .execute()
+    written?.inserted(plan, entities, 0, entities.length)
     return
   }
-  for (const [key, group] of groupByUnsetDefaults(plan, entities)) {
+  for (const [key, group] of await groupByUnsetDefaults(plan, entities, turn)) {
     const columns = key === "" ? plan.columns : plan.columnsWithout(key)
     const width = columns.length
     const maxRows = Math.max(
@@ -96,6 +124,7 @@ async function insertBatch(
       }
       params.length = offset
       await connection.run(insertSql(plan, columns, end - start, key), params)
+      written?.inserted(plan, group, start, end)
       start = end
       await turn()
     }
@@ -104,16 +133,17 @@ async function insertBatch(
 
 // Rows that leave a defaulted column unset are inserted without it, so the default applies:
 // one group per set of unset defaulted columns, keyed by their indexes ("3,7,").
-function groupByUnsetDefaults(
+async function groupByUnsetDefaults(
   plan: EntityPlan,
   entities: readonly object[],
-): Map<string, readonly object[]> {
+  turn: Turn,
+): Promise<Map<string, readonly object[]>> {
   const groups = new Map<string, readonly object[]>()
   if (plan.defaulted.length === 0) {
     groups.set("", entities)
     return groups
   }
-  for (const entity of entities) {
+  await eachSliced(entities, turn, (entity) => {
     let key = ""
     for (const column of plan.defaulted) {
       if (readColumn(entity, column) === undefined) key += `${column.index},`
@@ -121,7 +151,7 @@ function groupByUnsetDefaults(
     const group = groups.get(key) as object[] | undefined
     if (group) group.push(entity)
     else groups.set(key, [entity])
-  }
+  })
   return groups
 }
 
@@ -162,13 +192,19 @@ async function deleteBatch(
   { plan, entities }: EntityBatch,
   connection: Connection,
   dialect: Dialect,
+  turn: Turn,
+  written: WrittenRows | undefined,
 ): Promise<void> {
   const perStatement = Math.max(1, Math.floor(dialect.maxParameters / plan.primary.length))
   for (let start = 0; start < entities.length; start += perStatement) {
-    const chunk = entities.slice(start, start + perStatement)
-    const params = chunk.flatMap((entity) =>
-      plan.primary.map((column) => column.toDatabase(readColumn(entity, column))),
-    )
-    await connection.run(deleteSql(plan, chunk.length), params)
+    const end = Math.min(entities.length, start + perStatement)
+    const params: unknown[] = []
+    for (let i = start; i < end; i += 1) {
+      for (const column of plan.primary)
+        params.push(column.toDatabase(readColumn(entities[i]!, column)))
+    }
+    await connection.run(deleteSql(plan, end - start), params)
+    written?.deleted(plan, entities, start, end)
+    await turn()
   }
 }

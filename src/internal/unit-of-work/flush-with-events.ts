@@ -57,9 +57,9 @@ export async function flushWithEvents(
   }
   // Values are refused before the flush's statements; when a listener began the transaction
   // already, it is failed as a listener's error fails it (its own writes are not kept).
-  const refused = async <T>(step: () => T): Promise<T> => {
+  const refused = async <T>(step: () => T | Promise<T>): Promise<T> => {
     try {
-      return step()
+      return await step()
     } catch (error) {
       if (connection) await control.fail(error)
       throw error
@@ -82,7 +82,7 @@ export async function flushWithEvents(
     unitOfWork.abandon(work)
     throw await control.fail(error)
   }
-  unitOfWork.afterFlush(work)
+  await unitOfWork.afterFlush(work)
   const { queryRunner } = connection
   await listened(() => afterWrite(work, planFor, queryRunner, before))
 }

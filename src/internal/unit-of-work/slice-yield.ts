@@ -1,16 +1,23 @@
-// A large flush (100,000 rows) runs for seconds; between its statements it gives the event loop
-// a turn (setImmediate: timers, I/O, other requests) once a slice of time has passed, so the
-// process keeps answering. Small flushes never reach a slice and pay one clock read per
-// statement.
+// A large flush (100,000 rows) runs for seconds; it gives the event loop a turn (setImmediate:
+// timers, I/O, other requests) once a slice of time has passed, so the process keeps answering:
+// between its statements, and every few rows of the work it does in memory before and after them
+// (staging, change sets, bookkeeping). Small flushes never reach a slice: they pay a clock read
+// per statement and per EVERY_ROWS rows, and no promise per row.
 
 /** How long a flush runs before it lets the event loop turn. */
 export const SLICE_MS = 15
+
+/** Rows of in-memory work between two looks at the clock. */
+export const EVERY_ROWS = 64
+
+/** Resolves at once (undefined) within a slice; after one turn of the event loop once it is over. */
+export type Turn = () => Promise<void> | undefined
 
 /**
  * A function to await between statements: it resolves at once until `sliceMs` have passed
  * since the last turn, then after one turn of the event loop.
  */
-export function sliceYielder(sliceMs = SLICE_MS): () => Promise<void> | undefined {
+export function sliceYielder(sliceMs = SLICE_MS): Turn {
   let last = performance.now()
   return () => {
     const now = performance.now()
@@ -22,4 +29,34 @@ export function sliceYielder(sliceMs = SLICE_MS): () => Promise<void> | undefine
       }),
     )
   }
+}
+
+/** A turn that never yields: for callers that run a flush's steps in one piece. */
+export const neverYield: Turn = () => undefined
+
+/**
+ * `visit` for each item, in order, with a turn of the event loop whenever a slice is over (the
+ * clock is read every EVERY_ROWS items). One promise per call, none per item.
+ */
+export async function eachSliced<T>(
+  items: Iterable<T>,
+  turn: Turn,
+  visit: (item: T) => void,
+): Promise<void> {
+  const iterator = items[Symbol.iterator]()
+  // The loop is a plain function: an async function's loop is not optimized while it runs.
+  while (visitSome(iterator, visit)) {
+    const waiting = turn()
+    if (waiting) await waiting
+  }
+}
+
+// Visits up to EVERY_ROWS items; whether the iterator may have more.
+function visitSome<T>(iterator: Iterator<T>, visit: (item: T) => void): boolean {
+  for (let count = 0; count < EVERY_ROWS; count += 1) {
+    const next = iterator.next()
+    if (next.done === true) return false
+    visit(next.value)
+  }
+  return true
 }

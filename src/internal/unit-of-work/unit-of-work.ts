@@ -6,10 +6,6 @@ import type { Dialect } from "../drivers/dialect"
 import { planOf, type Constructor, type EntityPlan } from "../metadata/entity-plan"
 import type { RowAdopter } from "../read/row-adopter"
 import { asStateError } from "./as-state-error"
-import { cascade } from "./cascade"
-import { computeChangeSet, computeLinkChanges, prepareInsert } from "./change-set-computer"
-import { persistWork } from "./change-set-persister"
-import { orderDeletes, orderInserts } from "./commit-order"
 import {
   forgetRow,
   loadedLinks,
@@ -19,14 +15,15 @@ import {
   setSnapshot,
   snapshotOf,
   unmarkDeleted,
-  wasDeleted,
   type LinkState,
 } from "./entity-state"
 import { IdentityMap } from "./identity-map"
 import { revertToSnapshot } from "./revert"
+import { neverYield, sliceYielder, type Turn } from "./slice-yield"
+import { completeWork, finishFlush, stageInserts, writeWork, type FlushState } from "./sliced-flush"
 import { UndoLog } from "./undo-log"
-import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
-import { validateWork } from "./work-validator"
+import type { EntityBatch, Work } from "./work"
+import { validateWork, WorkValidator } from "./work-validator"
 
 /**
  * The bookkeeping of one session: which objects are new, tracked or deleted; what a flush must
@@ -50,9 +47,26 @@ export class UnitOfWork implements RowAdopter {
   private listened = false
   /** Entities hydrated by a read that still need their `afterLoad` broadcast. */
   private hydrated: object[] | undefined
+  /** The clock of the flush in progress (reset by `stageInserts`). */
+  private turn: Turn = neverYield
+  /** Counts additions to and removals from newObjects; as of the staged flush's end. */
+  private newObjectChanges = 0
+  private stagedChanges = 0
   readonly planOfEntity = (entity: object): EntityPlan => this.planFor(entity)
   /** Refuses a flush's values that cannot be stored exactly, before it begins (work-validator). */
   readonly validate = (work: Work): Work => validateWork(work, this.dataSource!)
+
+  private readonly flushState: FlushState = {
+    newObjects: this.newObjects,
+    deleted: this.deleted,
+    identities: this.identities,
+    undoLog: this.undoLog,
+    metadatas: () => this.dataSource!.entityMetadatas,
+    planFor: this.planOfEntity,
+    add: (entity) => this.add(entity),
+    newValidator: () => new WorkValidator(this.dataSource!),
+    stagedAlone: () => this.newObjectChanges === this.stagedChanges,
+  }
 
   bind(dataSource: DataSource, dialect: Dialect): void {
     this.dataSource = dataSource
@@ -104,13 +118,18 @@ export class UnitOfWork implements RowAdopter {
     if (this.newObjects.has(entity)) return
     unmarkDeleted(entity)
     if (this.deleted.delete(entity)) return
-    if (!isPersisted(entity)) this.newObjects.add(entity)
-    else if (this.dataSource) this.attach(entity)
+    if (!isPersisted(entity)) {
+      this.newObjects.add(entity)
+      this.newObjectChanges += 1
+    } else if (this.dataSource) this.attach(entity)
     else this.toAttach.add(entity)
   }
 
   delete(entity: object): void {
-    if (this.newObjects.delete(entity)) return
+    if (this.newObjects.delete(entity)) {
+      this.newObjectChanges += 1
+      return
+    }
     this.deleted.add(entity)
   }
 
@@ -217,135 +236,45 @@ export class UnitOfWork implements RowAdopter {
   /**
    * A flush's first step: what `add` reaches is staged too; the new objects in the order their
    * rows go in. A TypeError (an entity the session cannot write) becomes a SessionStateError.
+   * The flush's steps run in slices of time from here on (sliced-flush.ts).
    */
-  stageInserts(): EntityBatch[] {
+  async stageInserts(): Promise<EntityBatch[]> {
+    this.turn = sliceYielder()
     try {
-      return this.stage()
+      const inserts = await stageInserts(this.flushState, this.turn)
+      this.stagedChanges = this.newObjectChanges
+      return inserts
     } catch (error) {
       throw asStateError(error)
     }
-  }
-
-  private stage(): EntityBatch[] {
-    cascade([...this.newObjects, ...this.identities.values()], {
-      planFor: (entity) => this.planFor(entity),
-      isStaged: (entity) =>
-        this.newObjects.has(entity) || this.deleted.has(entity) || wasDeleted(entity),
-      isTracked: (entity) => {
-        if (!isPersisted(entity)) return false
-        const plan = this.planFor(entity)
-        const identity = plan.identity(entity)
-        return identity === undefined || this.identities.get(plan.metadata, identity) === entity
-      },
-      add: (entity) => this.add(entity),
-    })
-    return orderInserts(this.newObjects, this.planOfEntity, this.dataSource!.entityMetadatas)
   }
 
   /** The rest of a flush's work once the new objects are staged: their rows, changes, deletes. */
-  completeWork(inserts: EntityBatch[], now: Date): Work {
+  async completeWork(inserts: EntityBatch[], now: Date): Promise<Work> {
     try {
-      return this.complete(inserts, now)
+      return await completeWork(this.flushState, inserts, now, this.turn)
     } catch (error) {
       throw asStateError(error)
     }
   }
 
-  private complete(inserts: EntityBatch[], now: Date): Work {
-    for (const { plan, entities } of inserts) {
-      for (const entity of entities) prepareInsert(plan, entity, now)
-    }
-    const updates: ChangeSet[] = []
-    const links: LinkChange[] = []
-    for (const entity of this.identities.values()) {
-      if (this.deleted.has(entity)) continue
-      const plan = this.planFor(entity)
-      const update = computeChangeSet(plan, entity, now)
-      if (update) updates.push(update)
-      if (plan.links.length > 0) computeLinkChanges(plan, entity, links)
-    }
-    for (const { plan, entities } of inserts) {
-      if (plan.links.length === 0) continue
-      for (const entity of entities) computeLinkChanges(plan, entity, links)
-    }
-    const deletes = orderDeletes(
-      [...this.deleted].filter(isPersisted),
-      this.planOfEntity,
-      this.dataSource!.entityMetadatas,
-    )
-    return this.validate({ inserts, updates, links, deletes })
-  }
-
-  /** Writes the work through the connection (see `persistWork`). */
-  execute(work: Work, connection: Connection): Promise<void> {
-    return persistWork(work, connection, this.dialect!)
-  }
-
   /**
-   * Records what a successful flush wrote: new objects become tracked, snapshots move on, and
-   * the undo log remembers what they were.
+   * Writes the work through the connection (see `persistWork`), recording what each statement
+   * wrote as it succeeds: new objects become tracked, snapshots move on, and the undo log
+   * remembers what they were.
    */
-  afterFlush(work: Work): void {
-    this.newObjects.clear() // every new object was in this flush's inserts
-    for (const { plan, entities } of work.inserts) {
-      for (const entity of entities) {
-        this.undoLog.recordInsert(entity)
-        const identity = plan.identity(entity)
-        if (identity !== undefined) this.identities.set(plan.metadata, identity, entity)
-        // Rows inserted through TypeORM (database-generated ids) get their snapshot here.
-        if (!isPersisted(entity)) setSnapshot(entity, plan.snapshotRow(entity))
-      }
-    }
-    for (const update of work.updates) {
-      this.undoLog.recordChange(update.entity)
-      setSnapshot(update.entity, update.plan.snapshotRow(update.entity))
-    }
-    for (const change of work.links) {
-      this.undoLog.recordChange(change.entity)
-      let links = linksOf(change.entity)
-      if (!links) setLinks(change.entity, (links = new Map() as LinkState))
-      else if (this.undoLog.ownsLinks(change.entity, links)) {
-        setLinks(change.entity, (links = new Map(links)))
-      }
-      links.set(change.link.relation, change.current)
-    }
-    if (work.deletes.length > 0) {
-      const gone = new Set<object>()
-      for (const { plan, entities } of work.deletes) {
-        for (const entity of entities) {
-          this.deleted.delete(entity)
-          this.undoLog.recordDelete(entity)
-          this.forget(plan, entity)
-          gone.add(entity)
-        }
-      }
-      this.unlinkFromTracked(gone)
-    }
-    // Deletes of objects that never reached the database need no statement.
-    for (const entity of this.deleted) if (!isPersisted(entity)) this.deleted.delete(entity)
+  execute(work: Work, connection: Connection): Promise<void> {
+    return writeWork(this.flushState, work, connection, this.dialect!, this.turn)
+  }
+
+  /** The end of a flush whose statements all succeeded (see `finishFlush`). */
+  afterFlush(work: Work): Promise<void> {
+    return finishFlush(this.flushState, work, this.turn)
   }
 
   /** A flush failed: rows it meant to insert (all new to the database) are not in it after all. */
   abandon(work: Work): void {
     for (const { entities } of work.inserts) for (const entity of entities) forgetRow(entity)
-  }
-
-  // Relations of tracked objects stop pointing at deleted ones (an array loses them, a single
-  // reference becomes "not loaded"), as if they had been read again.
-  private unlinkFromTracked(gone: ReadonlySet<object>): void {
-    for (const entity of this.identities.values()) {
-      const record = entity as Record<string, unknown>
-      for (const relation of this.planFor(entity).relations) {
-        const value = record[relation.propertyName]
-        if (Array.isArray(value)) {
-          if (value.some((item) => gone.has(item as object))) {
-            record[relation.propertyName] = value.filter((item) => !gone.has(item as object))
-          }
-        } else if (value && typeof value === "object" && gone.has(value)) {
-          record[relation.propertyName] = undefined
-        }
-      }
-    }
   }
 
   // ---------------------------------------------------------------------------------------------

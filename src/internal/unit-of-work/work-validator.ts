@@ -3,7 +3,7 @@ import { ValidationError, type ValidationIssue } from "../../errors"
 import { packetLimitOf } from "../drivers/mysql/mysql-packet-limit"
 import { readColumn, type ColumnPlan } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
-import type { Work } from "./work"
+import type { ChangeSet, Work } from "./work"
 
 // Room in one packet for the statement's other parts (its header, other small values).
 const PACKET_MARGIN = 64 * 1024
@@ -17,44 +17,81 @@ const MAX_REASONS = 3
  * has begun, so the session stays usable. Returns the work it was given.
  */
 export function validateWork(work: Work, dataSource: DataSource): Work {
-  const packetLimit = packetLimitOf(dataSource)
-  let issues: Map<string, string[]> | undefined
-  const report = (plan: EntityPlan, column: ColumnPlan, reason: string): void => {
-    const property = `${plan.metadata.name}.${column.column.propertyPath}`
-    const reasons = (issues ??= new Map<string, string[]>()).get(property)
-    if (!reasons) issues.set(property, [reason])
-    else if (reasons.length < MAX_REASONS && !reasons.includes(reason)) reasons.push(reason)
-  }
+  const validator = new WorkValidator(dataSource)
   for (const { plan, entities } of work.inserts) {
+    for (const entity of entities) validator.insert(plan, entity)
+  }
+  for (const change of work.updates) validator.update(change)
+  validator.finish()
+  return work
+}
+
+/**
+ * `validateWork` a row at a time, so that a large flush checks its rows in slices while it
+ * computes them: `insert` and `update` note what is wrong, `finish` refuses the flush.
+ */
+export class WorkValidator {
+  private readonly packetLimit: number | undefined
+  private issues: Map<string, string[]> | undefined
+
+  constructor(dataSource: DataSource) {
+    this.packetLimit = packetLimitOf(dataSource)
+  }
+
+  /** Checks a new entity's row (its values as `prepareInsert` left them). */
+  insert(plan: EntityPlan, entity: object): void {
     const checked = plan.checked
-    if (checked.length === 0 && packetLimit === undefined) continue
-    for (const entity of entities) {
-      for (const column of checked) {
-        const reason = column.check!(readColumn(entity, column))
-        if (reason !== undefined) report(plan, column, reason)
-      }
-      if (packetLimit !== undefined) {
-        const values = plan.columns.map((column) => readColumn(entity, column))
-        checkRowSize(plan, plan.columns, values, packetLimit, report)
-      }
+    const packetLimit = this.packetLimit
+    if (checked.length === 0 && packetLimit === undefined) return
+    for (const column of checked) {
+      const reason = column.check!(readColumn(entity, column))
+      if (reason !== undefined) this.report(plan, column, reason)
+    }
+    if (packetLimit !== undefined && !fitsAtAnyWidth(plan, entity, packetLimit)) {
+      const values = plan.columns.map((column) => readColumn(entity, column))
+      checkRowSize(plan, plan.columns, values, packetLimit, this.report)
     }
   }
-  for (const { plan, columns, values } of work.updates) {
+
+  /** Checks the changed values of a tracked entity. */
+  update({ plan, columns, values }: ChangeSet): void {
     for (let i = 0; i < columns.length; i += 1) {
       const column = columns[i]!
       const reason = column.check?.(values[i])
-      if (reason !== undefined) report(plan, column, reason)
+      if (reason !== undefined) this.report(plan, column, reason)
     }
-    if (packetLimit !== undefined) checkRowSize(plan, columns, values, packetLimit, report)
+    if (this.packetLimit !== undefined) {
+      checkRowSize(plan, columns, values, this.packetLimit, this.report)
+    }
   }
-  if (issues) {
-    const list: ValidationIssue[] = [...issues].map(([property, reasons]) => ({
+
+  /** Throws the ValidationError of every issue noted, if there is one. */
+  finish(): void {
+    if (!this.issues) return
+    const list: ValidationIssue[] = [...this.issues].map(([property, reasons]) => ({
       property,
       reasons,
     }))
     throw new ValidationError(list)
   }
-  return work
+
+  private readonly report = (plan: EntityPlan, column: ColumnPlan, reason: string): void => {
+    const property = `${plan.metadata.name}.${column.column.propertyPath}`
+    const reasons = (this.issues ??= new Map<string, string[]>()).get(property)
+    if (!reasons) this.issues.set(property, [reason])
+    else if (reasons.length < MAX_REASONS && !reasons.includes(reason)) reasons.push(reason)
+  }
+}
+
+// Whether a new row's text fits the packet even at 3 bytes per UTF-16 code unit: the common
+// case, answered without an array of the row's values (a large flush checks every row).
+function fitsAtAnyWidth(plan: EntityPlan, entity: object, packetLimit: number): boolean {
+  let units = 0
+  for (const column of plan.columns) {
+    const value = readColumn(entity, column)
+    if (typeof value === "string") units += value.length
+  }
+  return units * 3 <= packetLimit - PACKET_MARGIN
 }
 
 // A row's text goes in one statement: its UTF-8 bytes must fit the server's packet.

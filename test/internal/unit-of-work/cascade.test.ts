@@ -26,7 +26,7 @@ function scope(options: { staged?: object[]; tracked?: object[] } = {}) {
 }
 
 describe("cascade", () => {
-  it("brings in new operators and projects of an orchestrator's arrays and points them at it", () => {
+  it("brings in new operators and projects of an orchestrator's arrays and points them at it", async () => {
     const orchestrator = make(Orchestrator, { name: "o", type: "t" })
     const first = make(Operator, { name: "a" })
     const second = make(Operator, { name: "b" })
@@ -34,7 +34,7 @@ describe("cascade", () => {
     orchestrator.operators = [first, second]
     orchestrator.projects = [project]
     const { of, added } = scope({ staged: [orchestrator] })
-    cascade([orchestrator], of)
+    await cascade([orchestrator], of)
     expect(new Set(added)).toEqual(new Set([first, second, project]))
     expect(added).toHaveLength(3)
     for (const child of [first, second, project]) {
@@ -42,17 +42,17 @@ describe("cascade", () => {
     }
   })
 
-  it("brings in a new parent a child points at, and the parent's own relations", () => {
+  it("brings in a new parent a child points at, and the parent's own relations", async () => {
     const user = make(User, { email: "a@example.com" })
     const tool = make(Tool, { name: "t" })
     user.tools = [tool]
     const orchestrator = make(Orchestrator, { name: "o", type: "t", user })
     const { of, added } = scope({ staged: [orchestrator] })
-    cascade([orchestrator], of)
+    await cascade([orchestrator], of)
     expect(added).toEqual([user, tool])
   })
 
-  it("reaches entities several relations away", () => {
+  it("reaches entities several relations away", async () => {
     const orchestrator = make(Orchestrator, { name: "o", type: "t" })
     const project = make(Project, { name: "p", orchestrator })
     const message = make(Message, { content: "hi", project })
@@ -60,23 +60,23 @@ describe("cascade", () => {
     const operator = make(Operator, { name: "op", orchestrator, tools: [tool] })
     project.executive = operator
     const { of, added } = scope({ staged: [message] })
-    cascade([message], of)
+    await cascade([message], of)
     expect(new Set(added)).toEqual(new Set([project, orchestrator, operator, tool]))
     expect(added).toHaveLength(4)
   })
 
-  it("does not bring in a plain { id } object, in a relation or in an array", () => {
+  it("does not bring in a plain { id } object, in a relation or in an array", async () => {
     const orchestrator = make(Orchestrator, { name: "o", type: "t" })
     orchestrator.user = { id: "0190a000-0000-7000-8000-000000000001" } as User
     const reference = { id: "0190a000-0000-7000-8000-000000000002" } as Operator
     orchestrator.operators = [reference]
     const { of, added } = scope({ staged: [orchestrator] })
-    cascade([orchestrator], of)
+    await cascade([orchestrator], of)
     expect(added).toEqual([])
     expect(reference).toEqual({ id: "0190a000-0000-7000-8000-000000000002" })
   })
 
-  it("does not add staged or tracked objects again, but still points them at their parent", () => {
+  it("does not add staged or tracked objects again, but still points them at their parent", async () => {
     const orchestrator = make(Orchestrator, { name: "o", type: "t" })
     const staged = make(Operator, { name: "staged" })
     const tracked = make(Project, { name: "tracked" })
@@ -84,71 +84,71 @@ describe("cascade", () => {
     orchestrator.operators = [staged]
     orchestrator.projects = [tracked, fresh]
     const { of, added } = scope({ staged: [orchestrator, staged], tracked: [tracked] })
-    cascade([orchestrator], of)
+    await cascade([orchestrator], of)
     expect(added).toEqual([fresh])
     expect(staged.orchestratorId).toBe(orchestrator.id)
     expect(tracked.orchestratorId).toBe(orchestrator.id)
   })
 
-  it("adds an object reachable along two paths once", () => {
+  it("adds an object reachable along two paths once", async () => {
     const orchestrator = make(Orchestrator, { name: "o", type: "t" })
     const operator = make(Operator, { name: "op" })
     const project = make(Project, { name: "p", executive: operator, developer: operator })
     orchestrator.operators = [operator]
     orchestrator.projects = [project]
     const { of, added } = scope({ staged: [orchestrator] })
-    cascade([orchestrator], of)
+    await cascade([orchestrator], of)
     expect(new Set(added)).toEqual(new Set([operator, project]))
     expect(added).toHaveLength(2)
   })
 
-  it("re-points a child whose relation names another parent at the parent whose array holds it", () => {
+  it("re-points a child whose relation names another parent at the parent whose array holds it", async () => {
     const holder = make(Orchestrator, { name: "holder", type: "t" })
     const named = make(Orchestrator, { name: "named", type: "t" })
     const operator = make(Operator, { name: "op", orchestrator: named, orchestratorId: named.id })
     holder.operators = [operator]
     const { of, added } = scope({ staged: [holder] })
-    cascade([holder], of)
+    await cascade([holder], of)
     expect(operator.orchestratorId).toBe(holder.id)
     expect(operator.orchestrator).toBeUndefined()
     // The other parent was only reachable through the relation the array overrode.
     expect(added).toEqual([operator])
   })
 
-  it("keeps a child's relation that already names the parent whose array holds it", () => {
+  it("keeps a child's relation that already names the parent whose array holds it", async () => {
     const orchestrator = make(Orchestrator, { name: "o", type: "t" })
     const operator = make(Operator, { name: "op", orchestrator })
     orchestrator.operators = [operator]
     const { of } = scope({ staged: [orchestrator] })
-    cascade([orchestrator], of)
+    await cascade([orchestrator], of)
     expect(operator.orchestrator).toBe(orchestrator)
     expect(operator.orchestratorId).toBe(orchestrator.id)
   })
 
-  it("points the owner of a one-to-one at the object on its inverse side", () => {
+  it("points the owner of a one-to-one at the object on its inverse side", async () => {
     const operator = make(Operator, { name: "op" })
     const project = make(Project, { name: "dm" })
     operator.directMessageProject = project
     const { of, added } = scope({ staged: [operator] })
-    cascade([operator], of)
+    await cascade([operator], of)
     expect(added).toEqual([project])
     expect(project.directMessageOperatorId).toBe(operator.id)
   })
 
-  it("points children of a self-referencing node at it, at every level", () => {
+  it("points children of a self-referencing node at it, at every level", async () => {
     const root = make(Node, {})
     const child = make(Node, {})
     const grandchild = make(Node, {})
     root.children = [child]
     child.children = [grandchild]
     const { of, added } = scope({ staged: [root] })
-    cascade([root], of)
+    await cascade([root], of)
     expect(added).toEqual([child, grandchild])
     expect(child.parentId).toBe(root.id)
     expect(grandchild.parentId).toBe(child.id)
   })
 
-  it("leaves null, undefined and empty relations alone", () => {
+  it("leaves null, undefined and empty relations alone", async () => {
     const orchestrator = make(Orchestrator, { name: "o", type: "t", operators: [] })
     const project = make(Project, {
       name: "p",
@@ -157,7 +157,7 @@ describe("cascade", () => {
       developer: undefined,
     })
     const { of, added } = scope({ staged: [project] })
-    cascade([project], of)
+    await cascade([project], of)
     expect(added).toEqual([orchestrator])
   })
 })

@@ -1,0 +1,197 @@
+import type { EntityMetadata } from "typeorm"
+import type { Connection } from "../drivers/connection"
+import type { Dialect } from "../drivers/dialect"
+import type { EntityPlan } from "../metadata/entity-plan"
+import { cascade } from "./cascade"
+import { computeChangeSet, computeLinkChanges, prepareInsert } from "./change-set-computer"
+import { persistWork, type WrittenRows } from "./change-set-persister"
+import { orderDeletes, orderInserts } from "./commit-order"
+import {
+  isPersisted,
+  linksOf,
+  setLinks,
+  setSnapshot,
+  wasDeleted,
+  type LinkState,
+} from "./entity-state"
+import type { IdentityMap } from "./identity-map"
+import { eachSliced, type Turn } from "./slice-yield"
+import type { UndoLog } from "./undo-log"
+import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
+import type { WorkValidator } from "./work-validator"
+
+// A flush in slices. Every step that goes over the flush's rows (staging, change sets and
+// checks, writing, recording what was written) lets the event loop turn when a slice of time is
+// over (slice-yield.ts), so a 100,000-row commit never holds the loop for long; and each
+// statement's rows are recorded (undo log, identity map) as soon as it succeeded, so what a
+// flush keeps while it writes is its rows' snapshots and one statement's parameters.
+//
+// What is checked before anything is sent stays so: every row is prepared (ids, stamps,
+// defaults) and checked before the first statement, so a value that cannot be stored is refused
+// with nothing begun. A statement that fails after others succeeded leaves those recorded in
+// the undo log, which the session replays when it rolls the transaction back.
+
+/** What a flush reads and moves on in its unit of work. */
+export interface FlushState {
+  /** Added and not yet written (a flush's inserts leave once all its statements succeeded). */
+  readonly newObjects: Set<object>
+  readonly deleted: Set<object>
+  readonly identities: IdentityMap
+  readonly undoLog: UndoLog
+  metadatas(): readonly EntityMetadata[]
+  readonly planFor: (entity: object) => EntityPlan
+  /** `UnitOfWork.add`: stages a new entity, or tracks a persisted one. */
+  add(entity: object): void
+  newValidator(): WorkValidator
+  /** Whether newObjects holds just what was staged (nothing added or dropped since). */
+  readonly stagedAlone: () => boolean
+}
+
+/** What `add` reaches is staged too; the new objects in the order their rows go in. */
+export async function stageInserts(state: FlushState, turn: Turn): Promise<EntityBatch[]> {
+  const { newObjects, deleted, identities } = state
+  await cascade(
+    [...newObjects, ...identities.values()],
+    {
+      planFor: state.planFor,
+      isStaged: (entity) => newObjects.has(entity) || deleted.has(entity) || wasDeleted(entity),
+      isTracked: (entity) => {
+        if (!isPersisted(entity)) return false
+        const plan = state.planFor(entity)
+        const identity = plan.identity(entity)
+        return identity === undefined || identities.get(plan.metadata, identity) === entity
+      },
+      add: (entity) => state.add(entity),
+    },
+    turn,
+  )
+  return orderInserts(newObjects, state.planFor, state.metadatas())
+}
+
+/**
+ * The rest of a flush's work once the new objects are staged: their rows (ids, stamps, defaults),
+ * the changes of tracked objects, links, deletes; every value checked (work-validator.ts).
+ */
+export async function completeWork(
+  state: FlushState,
+  inserts: EntityBatch[],
+  now: Date,
+  turn: Turn,
+): Promise<Work> {
+  const validator = state.newValidator()
+  for (const { plan, entities } of inserts) {
+    await eachSliced(entities, turn, (entity) => {
+      prepareInsert(plan, entity, now)
+      validator.insert(plan, entity)
+    })
+  }
+  const updates: ChangeSet[] = []
+  const links: LinkChange[] = []
+  await eachSliced(state.identities.values(), turn, (entity) => {
+    if (state.deleted.has(entity)) return
+    const plan = state.planFor(entity)
+    const update = computeChangeSet(plan, entity, now)
+    if (update) {
+      validator.update(update)
+      updates.push(update)
+    }
+    if (plan.links.length > 0) computeLinkChanges(plan, entity, links)
+  })
+  for (const { plan, entities } of inserts) {
+    if (plan.links.length === 0) continue
+    await eachSliced(entities, turn, (entity) => computeLinkChanges(plan, entity, links))
+  }
+  const deletes = orderDeletes(
+    [...state.deleted].filter(isPersisted),
+    state.planFor,
+    state.metadatas(),
+  )
+  validator.finish()
+  return { inserts, updates, links, deletes }
+}
+
+/** Writes the work, recording each statement's rows once it succeeded (see `recorder`). */
+export function writeWork(
+  state: FlushState,
+  work: Work,
+  connection: Connection,
+  dialect: Dialect,
+  turn: Turn,
+): Promise<void> {
+  return persistWork(work, connection, dialect, { turn, written: recorder(state) })
+}
+
+/**
+ * What a statement that succeeded means for the session: new objects become tracked, snapshots
+ * and links move on, deleted objects are forgotten; the undo log remembers what they were.
+ */
+function recorder({ deleted, identities, undoLog }: FlushState): WrittenRows {
+  return {
+    inserted(plan, entities, start, end) {
+      for (let i = start; i < end; i += 1) {
+        const entity = entities[i]!
+        undoLog.recordInsert(entity)
+        const identity = plan.identity(entity)
+        if (identity !== undefined) identities.set(plan.metadata, identity, entity)
+        // Rows inserted through TypeORM (database-generated ids) get their snapshot here.
+        if (!isPersisted(entity)) setSnapshot(entity, plan.snapshotRow(entity))
+      }
+    },
+    updated({ plan, entity }) {
+      undoLog.recordChange(entity)
+      setSnapshot(entity, plan.snapshotRow(entity))
+    },
+    linked(change) {
+      undoLog.recordChange(change.entity)
+      let links = linksOf(change.entity)
+      if (!links) setLinks(change.entity, (links = new Map() as LinkState))
+      else if (undoLog.ownsLinks(change.entity, links)) {
+        setLinks(change.entity, (links = new Map(links)))
+      }
+      links.set(change.link.relation, change.current)
+    },
+    deleted(plan, entities, start, end) {
+      for (let i = start; i < end; i += 1) {
+        const entity = entities[i]!
+        deleted.delete(entity)
+        undoLog.recordDelete(entity)
+        const identity = plan.identity(entity)
+        if (identity !== undefined) identities.delete(plan.metadata, identity, entity)
+      }
+    },
+  }
+}
+
+/**
+ * The end of a flush whose statements all succeeded: its new objects are staged no more;
+ * relations of tracked objects stop pointing
+ * at deleted ones (an array loses them, a single reference becomes "not loaded"), as if they had
+ * been read again; deletes of objects that never reached the database need no statement.
+ */
+export async function finishFlush(state: FlushState, work: Work, turn: Turn): Promise<void> {
+  // The new objects were the flush's inserts, unless some were added or dropped meanwhile.
+  if (state.stagedAlone()) state.newObjects.clear()
+  else {
+    for (const { entities } of work.inserts) {
+      for (const entity of entities) state.newObjects.delete(entity)
+    }
+  }
+  if (work.deletes.length > 0) {
+    const gone = new Set<object>()
+    for (const { entities } of work.deletes) for (const entity of entities) gone.add(entity)
+    await eachSliced(state.identities.values(), turn, (entity) => {
+      const record = entity as Record<string, unknown>
+      for (const relation of state.planFor(entity).relations) {
+        const value = record[relation.propertyName]
+        if (Array.isArray(value)) {
+          if (value.some((item) => gone.has(item as object))) {
+            record[relation.propertyName] = value.filter((item) => !gone.has(item as object))
+          }
+        } else if (value && typeof value === "object" && gone.has(value)) {
+          record[relation.propertyName] = undefined
+        }
+      }
+    })
+  }
+  for (const entity of state.deleted) if (!isPersisted(entity)) state.deleted.delete(entity)
+}

@@ -54,6 +54,12 @@ export async function openPooledConnection(
       logQuery(dataSource, sql, params)
       return (await execute(sql, params, false)).affected
     },
+    async runAlone(sql, params) {
+      if (queryRunner.isTransactionActive) throw new Error("runAlone inside a transaction")
+      logQuery(dataSource, sql, params)
+      // The server runs a statement outside a transaction in autocommit (both servers' default).
+      return (await execute(sql, params, false)).affected
+    },
     async rows(sql, params) {
       logQuery(dataSource, sql, params)
       return (await execute(sql, params, true)).rows

@@ -165,3 +165,24 @@ describeEachDatabase(
   },
   { only: ["sqlite"], extra: { logging: true, logger: log } },
 )
+
+describeEachDatabase(
+  "Session: a commit of one statement on MariaDB",
+  (db) => {
+    it("commits the statement itself when the server's autocommit is off", async () => {
+      // One pooled connection, with autocommit off for the rest of its life.
+      const dataSource = db().createDataSource({ poolSize: 1 })
+      await dataSource.initialize()
+      await dataSource.query("SET autocommit = 0")
+      const email = `${unique("off")}@example.com`
+      {
+        await using session = new Session(dataSource)
+        session.add(make(User, { email }))
+        await session.commit()
+      }
+      await using reader = new Session(db().dataSource)
+      expect(await reader.findOne(User, { where: { email } })).not.toBeNull()
+    })
+  },
+  { only: ["mariadb"] },
+)

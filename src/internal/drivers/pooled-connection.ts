@@ -3,12 +3,16 @@ import type { Connection } from "./connection"
 import { logQuery } from "./log-query"
 import { markTransaction } from "./query-runner-flags"
 
-/** Runs one statement on a pooled client: the affected row count, or the rows as arrays. */
+/**
+ * Runs one statement on a pooled client: the affected row count, or the rows as arrays, and
+ * whether the server says a transaction is open after it (MySQL reports it; PostgreSQL never
+ * opens one by itself).
+ */
 export type Executor = (
   sql: string,
   params: readonly unknown[],
   wantRows: boolean,
-) => Promise<{ affected: number; rows: unknown[][] }>
+) => Promise<{ affected: number; rows: unknown[][]; inTransaction?: boolean }>
 
 /** What differs per server database behind a pooled connection. */
 export interface PooledDriver {
@@ -57,8 +61,11 @@ export async function openPooledConnection(
     async runAlone(sql, params) {
       if (queryRunner.isTransactionActive) throw new Error("runAlone inside a transaction")
       logQuery(dataSource, sql, params)
-      // The server runs a statement outside a transaction in autocommit (both servers' default).
-      return (await execute(sql, params, false)).affected
+      // The server commits a statement run outside a transaction by itself, unless a MySQL
+      // server has autocommit off: then the statement opened one, which is committed here.
+      const result = await execute(sql, params, false)
+      if (result.inTransaction) await control("COMMIT", false)
+      return result.affected
     },
     async rows(sql, params) {
       logQuery(dataSource, sql, params)

@@ -23,7 +23,8 @@ export type RawDriver =
   | { readonly kind: "postgres"; readonly pool: PgPool }
   | { readonly kind: "mariadb"; readonly pool: MysqlPool }
 
-const BENCH_DATABASE = "concrete_bench"
+// BENCH_DATABASE names another one, so that two benchmarks on one server do not drop each other's.
+const BENCH_DATABASE = process.env.BENCH_DATABASE ?? "concrete_bench"
 const PG = { host: "127.0.0.1", port: 5432, user: "postgres", password: "" }
 const MARIADB = { host: "127.0.0.1", port: 3306, user: "root", password: "" }
 

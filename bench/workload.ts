@@ -1,6 +1,6 @@
 import type { Target } from "./targets"
 
-export type Variant = "session" | "raw" | "typeorm"
+export type Variant = "session" | "raw" | "raw-autocommit" | "typeorm"
 export const VARIANTS: readonly Variant[] = ["session", "raw", "typeorm"]
 
 export interface Sizes {
@@ -11,6 +11,7 @@ export interface Sizes {
   readonly readQueries: number
   readonly graphs: number
   readonly memoryMessages: number
+  readonly orchestratorRuns: number
 }
 
 export const FULL: Sizes = {
@@ -21,6 +22,7 @@ export const FULL: Sizes = {
   readQueries: 200,
   graphs: 1_000,
   memoryMessages: 100_000,
+  orchestratorRuns: 200,
 }
 
 export const QUICK: Sizes = {
@@ -31,6 +33,7 @@ export const QUICK: Sizes = {
   readQueries: 50,
   graphs: 100,
   memoryMessages: 20_000,
+  orchestratorRuns: 50,
 }
 
 /**
@@ -42,6 +45,13 @@ export interface Workload<State = unknown> {
   readonly title: string
   /** What one measurement is: "per commit of 10,000", "per query", ... */
   readonly unit: (sizes: Sizes) => string
+  /**
+   * A second floor beside `raw`, measured whenever `raw` is: `raw-autocommit`, the raw driver
+   * sending a commit's one statement alone (no BEGIN/COMMIT), where a workload commits one.
+   */
+  readonly autocommitFloor?: boolean
+  /** The variants the workload has, when not all of them (the others are not measured). */
+  readonly variants?: readonly Variant[]
   prepare(target: Target, sizes: Sizes): Promise<State>
   run(variant: Variant, target: Target, state: State, sizes: Sizes): Promise<number>
 }

@@ -19,6 +19,7 @@ import { readOnlyRefusal, refuseReadOnlyWork } from "./internal/read-only-guard"
 import { SessionConnection } from "./internal/session-connection"
 import { flushWithEvents, type FlushControl } from "./internal/unit-of-work/flush-with-events"
 import { afterRead } from "./internal/unit-of-work/lifecycle-events"
+import { writeWork } from "./internal/unit-of-work/single-statement"
 import { UnitOfWork } from "./internal/unit-of-work/unit-of-work"
 import { isEmptyWork } from "./internal/unit-of-work/work"
 import { DEFAULT_LOCK_TIMEOUT_MS, type SessionOptions } from "./session-options"
@@ -128,7 +129,7 @@ export class Session implements AsyncDisposable {
   /** Flushes, then commits. The session stays usable; the next use begins a new transaction. */
   commit(): Promise<void> {
     return this.serialize(async () => {
-      await this.flushNow()
+      await this.flushNow(true)
       const connection = this.db.current
       if (!connection) return
       try {
@@ -334,7 +335,7 @@ export class Session implements AsyncDisposable {
     return connection
   }
 
-  private async flushNow(): Promise<void> {
+  private async flushNow(committing = false): Promise<void> {
     this.assertUsable()
     if (!this.unitOfWork.hasWork) return
     await this.resolve()
@@ -343,9 +344,9 @@ export class Session implements AsyncDisposable {
     if (this.unitOfWork.listening) return flushWithEvents(this.unitOfWork, inserts, this.control())
     const work = await this.unitOfWork.completeWork(inserts, new Date())
     if (isEmptyWork(work)) return
-    const connection = await this.beginNow()
+    const connection = await this.connect()
     try {
-      await this.unitOfWork.execute(work, connection)
+      await writeWork(this.unitOfWork, work, connection, committing)
     } catch (error) {
       this.unitOfWork.abandon(work)
       throw await this.fail(error)

@@ -5,6 +5,7 @@ import {
   insertMessagesSql,
   messageRow,
   newMessage,
+  prepared,
   newProject,
   seedOwners,
   type Owners,
@@ -13,11 +14,16 @@ import { nowMs } from "../stats"
 import type { Target } from "../targets"
 import type { Workload } from "../workload"
 
-/** W2: messages written one at a time, each in its own session and commit, as an agent does. */
+/**
+ * W2: messages written one at a time, each in its own session and commit, as an agent does. Two
+ * floors: `raw` wraps each INSERT in BEGIN/COMMIT, `raw-autocommit` sends the INSERT alone (the
+ * database commits it by itself).
+ */
 export const single: Workload<Owners> = {
   id: "W2",
   title: "one at a time",
   unit: (sizes) => `${sizes.singleMessages.toLocaleString("en")} commits of one message`,
+  autocommitFloor: true,
   prepare: (target) => seedOwners(target, 1),
   async run(variant, target, owners, sizes) {
     const projectId = await newProject(target, owners)
@@ -26,6 +32,10 @@ export const single: Workload<Owners> = {
     for (let i = 0; i < count; i += 1) {
       if (variant === "raw") {
         await rawOne(target, i, projectId, owners)
+        continue
+      }
+      if (variant === "raw-autocommit") {
+        await rawAlone(target, messageRow(target.kind, i, projectId, owners))
         continue
       }
       const message = newMessage(i, projectId, owners)
@@ -53,6 +63,18 @@ async function rawOne(target: Target, i: number, projectId: string, owners: Owne
   await inServerTransaction(raw, (execute) =>
     execute(insertMessagesSql(target.kind, 1), messageRow(target.kind, i, projectId, owners)),
   )
+}
+
+/**
+ * One row's INSERT alone, in autocommit: the fastest honest single-row commit of each driver (a
+ * prepared statement on SQLite; the pool's own `query` on PostgreSQL and MariaDB).
+ */
+export async function rawAlone(target: Target, row: unknown[]): Promise<void> {
+  const raw = target.raw
+  const sql = insertMessagesSql(target.kind, 1)
+  if (raw.kind === "sqlite") prepared(raw.db, sql).run(...row)
+  else if (raw.kind === "postgres") await raw.pool.query(sql, row)
+  else await raw.pool.query(sql, row)
 }
 
 const statements = new WeakMap<

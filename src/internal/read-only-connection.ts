@@ -43,6 +43,7 @@ export async function openReadOnlyConnection(
       if (!held.connection.inTransaction) await beginReadOnly(held.connection)
     },
     run: refuseRun,
+    runAlone: refuseRun,
     async rows(sql, params) {
       for (;;) {
         try {
@@ -113,6 +114,7 @@ function refusingWrites(connection: Connection): Connection {
     },
     begin: () => connection.begin(),
     run: refuseRun,
+    runAlone: refuseRun,
     rows: (sql, params) => connection.rows(sql, params),
     commit: () => connection.commit(),
     rollback: () => connection.rollback(),

@@ -7,7 +7,7 @@ import type { User } from "../entities/user.entity"
 import { NotFoundError, UniqueViolationError } from "../errors"
 import type { ConcreteMessage } from "../messages/concrete-message"
 import { messageFromObj, type MessageSender } from "../messages/message-from-obj"
-import { createMessage } from "../services/messages.service"
+import { stageMessage } from "../services/messages.service"
 import { createOperator, getOperatorByName, updateOperator } from "../services/operators.service"
 import { createOrchestrator, getOrchestratorByName } from "../services/orchestrators.service"
 import { createProject } from "../services/projects.service"
@@ -303,7 +303,8 @@ function store(
     prompt,
     status,
   })
-  return createMessage(s, {
+  // Staged, not flushed: the transaction's commit writes it (alone, when it is all there is).
+  return stageMessage(s, {
     type: row.type,
     content: row.content,
     prompt: row.prompt ?? null,

@@ -32,8 +32,21 @@ export const COMPLETED_PROJECT_MESSAGE_TYPE = "projectdirectory"
  * await session.commit()
  */
 export async function createMessage(s: Session, create: MessageCreate): Promise<Message> {
+  const message = await stageMessage(s, create)
+  await s.flush()
+  return message
+}
+
+/**
+ * `createMessage` without its flush: the input is checked and the message staged; the caller's
+ * commit writes it. A commit that holds only this message is one INSERT, sent in one round trip
+ * (no BEGIN/COMMIT), which is how a conversation recorder stores each message.
+ *
+ * @throws ValidationError for bad input (nothing is staged).
+ */
+export async function stageMessage(s: Session, create: MessageCreate): Promise<Message> {
   const dto = await parseDto(MessageCreate, create)
-  const message = s.add(
+  return s.add(
     Object.assign(new Message(), {
       type: dto.type,
       content: dto.content,
@@ -44,8 +57,6 @@ export async function createMessage(s: Session, create: MessageCreate): Promise<
       operatorId: dto.operatorId?.toLowerCase() ?? null,
     }),
   )
-  await s.flush()
-  return message
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   getMessages,
   updateMessage,
 } from "../../src"
+import { stageMessage } from "../../src/services/messages.service"
 import { describeEachDatabase } from "../support/databases"
 import { unique } from "../support/graph"
 import { rejectionOf, seedOperator, seedOwner } from "./seed"
@@ -63,6 +64,24 @@ describeEachDatabase("messages service", (db) => {
       userId,
       operatorId: null,
     })
+  })
+
+  it("stages a message without sending anything; the commit writes it", async () => {
+    let projectId: string
+    let userId: string
+    {
+      await using session = open()
+      const { user, project } = await seedProject(session)
+      await session.commit()
+      projectId = project.id
+      userId = user.id
+    }
+    await using session = open()
+    const staged = await stageMessage(session, text(projectId, { userId }, "staged"))
+    expect(session.isActive).toBe(false) // no flush: not even a connection yet
+    await session.commit()
+    await using reader = open()
+    expect(await getMessage(reader, staged.id)).toMatchObject({ projectId, userId })
   })
 
   it("writes nothing when both senders or neither are given", async () => {

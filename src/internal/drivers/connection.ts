@@ -17,6 +17,12 @@ export interface Connection {
   readonly inTransaction: boolean
   begin(): Promise<void>
   run(sql: string, params: readonly unknown[]): Promise<number>
+  /**
+   * Runs one write with no transaction open, in autocommit: the database commits it by itself,
+   * all or nothing, in one round trip. On SQLite it waits for another connection's write lock on
+   * timers, as `begin` does. Returns the affected row count.
+   */
+  runAlone(sql: string, params: readonly unknown[]): Promise<number>
   rows(sql: string, params: readonly unknown[]): Promise<unknown[][]>
   /** Commits the open transaction, if there is one. */
   commit(): Promise<void>

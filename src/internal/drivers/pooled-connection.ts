@@ -7,12 +7,16 @@ import type { Connection } from "./connection"
 import { logQuery } from "./log-query"
 import { markTransaction } from "./query-runner-flags"
 
-/** Runs one statement on a pooled client: the affected row count, or the rows as arrays. */
+/**
+ * Runs one statement on a pooled client: the affected row count, or the rows as arrays, and
+ * whether the server says a transaction is open after it (MySQL reports it; PostgreSQL never
+ * opens one by itself).
+ */
 export type Executor = (
   sql: string,
   params: readonly unknown[],
   wantRows: boolean,
-) => Promise<{ affected: number; rows: unknown[][] }>
+) => Promise<{ affected: number; rows: unknown[][]; inTransaction?: boolean }>
 
 /** What differs per server database behind a pooled connection. */
 export interface PooledDriver {
@@ -68,6 +72,30 @@ export async function openPooledConnection(
       }
     }
   }
+  // A statement sent alone is its own commit: resent on a fresh connection only when the driver
+  // refused to send it at all; a connection lost under it leaves its outcome unknown, as a COMMIT's.
+  const sendAlone: Executor = async (sql, params) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!sent) await driver.prepare?.(client, execute, settings)
+        const result = await execute(sql, params, false)
+        sent = true
+        return result
+      } catch (error) {
+        if (!isConnectionLost(driver, error)) {
+          sent = true
+          throw error
+        }
+        if (attempt >= MAX_RECONNECTS || !driver.neverSent(error)) {
+          sent = true
+          throw outcomeUnknown(dataSource, "the statement it committed by itself", error)
+        }
+        await releasePooled(queryRunner, driver, true)
+        ;({ queryRunner, client, execute } = await checkout(dataSource, driver))
+        sent = false
+      }
+    }
+  }
   // BEGIN/COMMIT/ROLLBACK go straight to the client (TypeORM's transaction methods add event
   // broadcasts and result objects to each); the query runner's flags follow along.
   const control = async (sql: string, active: boolean): Promise<void> => {
@@ -89,6 +117,15 @@ export async function openPooledConnection(
       logQuery(dataSource, sql, params)
       return (await send(sql, params, false)).affected
     },
+    async runAlone(sql, params) {
+      if (queryRunner.isTransactionActive) throw new Error("runAlone inside a transaction")
+      logQuery(dataSource, sql, params)
+      // The server commits a statement run outside a transaction by itself, unless a MySQL
+      // server has autocommit off: then the statement opened one, which is committed here.
+      const result = await sendAlone(sql, params, false)
+      if (result.inTransaction) await control("COMMIT", false)
+      return result.affected
+    },
     async rows(sql, params) {
       logQuery(dataSource, sql, params)
       return (await send(sql, params, true)).rows
@@ -101,10 +138,7 @@ export async function openPooledConnection(
         // Refused before it was written (a connection known closed): the server rolled back.
         if (driver.neverSent(error) || !isConnectionLost(driver, error)) throw error
         markTransaction(queryRunner, false)
-        throw new CommitOutcomeUnknownError(
-          `The connection to ${describeTarget(dataSource.options)} was lost after COMMIT was sent, so whether the transaction was committed is unknown (${firstLine(error)}); it was not retried: check whether its writes are there before running it again.`,
-          { cause: error },
-        )
+        throw outcomeUnknown(dataSource, "COMMIT", error)
       }
     },
     async rollback() {
@@ -143,6 +177,17 @@ function isConnectionLost(driver: PooledDriver, error: unknown): boolean {
   const driverError = (typeof error === "object" && error !== null ? error : {}) as DriverError
   const message = driverError.sqlMessage ?? driverError.message ?? String(error)
   return driver.classifier.isConnectionProblem(driverError, message)
+}
+
+function outcomeUnknown(
+  dataSource: DataSource,
+  what: string,
+  error: unknown,
+): CommitOutcomeUnknownError {
+  return new CommitOutcomeUnknownError(
+    `The connection to ${describeTarget(dataSource.options)} was lost after ${what} was sent, so whether the transaction was committed is unknown (${firstLine(error)}); it was not retried: check whether its writes are there before running it again.`,
+    { cause: error },
+  )
 }
 
 function firstLine(error: unknown): string {

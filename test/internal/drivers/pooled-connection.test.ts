@@ -143,4 +143,48 @@ describe("openPooledConnection", () => {
     expect(failure).not.toBeInstanceOf(CommitOutcomeUnknownError)
     expect((failure as Error).message).toMatch(/not queryable/)
   })
+
+  it("sends a statement alone again on a fresh connection only when the driver refused to send it", async () => {
+    const closed = new FakeClient(1)
+    closed.failures.push(
+      new Error("Client has encountered a connection error and is not queryable"),
+    )
+    const fresh = new FakeClient(2)
+    const pool = fakePool([closed, fresh])
+    const connection = await openPooledConnection(pool.dataSource, pool.driver)
+    expect(await connection.runAlone("INSERT INTO t VALUES (1)", [])).toBe(1)
+    expect(pool.discarded).toEqual([1])
+    expect(fresh.statements).toEqual(["INSERT INTO t VALUES (1)"])
+  })
+
+  it("reports a statement alone whose connection was lost under it as an unknown outcome, never resent", async () => {
+    const client = new FakeClient(1)
+    client.failures.push(lost())
+    const pool = fakePool([client, new FakeClient(2)])
+    const connection = await openPooledConnection(pool.dataSource, pool.driver)
+    const failure = await connection
+      .runAlone("INSERT INTO t VALUES (1)", [])
+      .catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(CommitOutcomeUnknownError)
+    expect((failure as Error).message).toMatch(
+      /lost after the statement it committed by itself was sent/,
+    )
+    expect(pool.taken()).toBe(1)
+  })
+
+  it("prepares a fresh connection before a statement alone (the per-connection statement timeout)", async () => {
+    const client = new FakeClient(1)
+    const pool = fakePool([client])
+    const prepared: unknown[] = []
+    const driver: PooledDriver = {
+      ...pool.driver,
+      prepare: (prepareClient) => {
+        prepared.push(prepareClient)
+        return Promise.resolve()
+      },
+    }
+    const connection = await openPooledConnection(pool.dataSource, driver)
+    await connection.runAlone("INSERT INTO t VALUES (1)", [])
+    expect(prepared).toEqual([client])
+  })
 })

@@ -8,10 +8,13 @@ export interface RecordedStatement {
 
 /**
  * A `Connection` that runs nothing: it records each `run(sql, params)` and answers with what
- * `affected` says (1 row by default), or throws what it says.
+ * `affected` says (1 row by default), or throws what it says. `runAlone` answers the same way and
+ * records in `sentAlone`; BEGIN, COMMIT and ROLLBACK are recorded in `transactions`.
  */
 export class RecordingConnection implements Connection {
   readonly statements: RecordedStatement[] = []
+  readonly sentAlone: RecordedStatement[] = []
+  readonly transactions: string[] = []
   inTransaction = true
 
   constructor(private readonly affected: (statement: RecordedStatement) => number = () => 1) {}
@@ -21,13 +24,26 @@ export class RecordingConnection implements Connection {
   }
 
   begin(): Promise<void> {
+    if (!this.inTransaction) this.transactions.push("BEGIN")
     this.inTransaction = true
     return Promise.resolve()
   }
 
   run(sql: string, params: readonly unknown[]): Promise<number> {
+    return this.answer(this.statements, sql, params)
+  }
+
+  runAlone(sql: string, params: readonly unknown[]): Promise<number> {
+    return this.answer(this.sentAlone, sql, params)
+  }
+
+  private answer(
+    log: RecordedStatement[],
+    sql: string,
+    params: readonly unknown[],
+  ): Promise<number> {
     const statement = { sql, params: [...params] }
-    this.statements.push(statement)
+    log.push(statement)
     try {
       return Promise.resolve(this.affected(statement))
     } catch (error) {
@@ -40,11 +56,13 @@ export class RecordingConnection implements Connection {
   }
 
   commit(): Promise<void> {
+    if (this.inTransaction) this.transactions.push("COMMIT")
     this.inTransaction = false
     return Promise.resolve()
   }
 
   rollback(): Promise<void> {
+    if (this.inTransaction) this.transactions.push("ROLLBACK")
     this.inTransaction = false
     return Promise.resolve()
   }

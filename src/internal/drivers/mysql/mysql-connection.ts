@@ -28,6 +28,9 @@ export function sendsUnescaped(params: readonly unknown[]): boolean {
   return false
 }
 
+// The server-status flag of an OK packet that says a transaction is open.
+const SERVER_STATUS_IN_TRANS = 1
+
 function mysqlExecutor(client: unknown): Executor {
   const connection = client as MysqlConnection
   return (sql, params, wantRows) =>
@@ -36,8 +39,14 @@ function mysqlExecutor(client: unknown): Executor {
       const callback: Callback = (error, result) => {
         if (error) reject(error)
         else if (wantRows) resolve({ affected: 0, rows: result as unknown[][] })
-        else
-          resolve({ affected: (result as { affectedRows?: number }).affectedRows ?? 0, rows: [] })
+        else {
+          const header = result as { affectedRows?: number; serverStatus?: number }
+          resolve({
+            affected: header.affectedRows ?? 0,
+            rows: [],
+            inTransaction: ((header.serverStatus ?? 0) & SERVER_STATUS_IN_TRANS) !== 0,
+          })
+        }
       }
       if (sendsUnescaped(params)) connection.execute(options, callback)
       else connection.query(options, callback)

@@ -6,7 +6,7 @@ import { describeTarget } from "../../describe-target"
 import type { Connection, OpenOptions } from "../connection"
 import { logQuery } from "../log-query"
 import { markTransaction } from "../query-runner-flags"
-import { beginImmediate } from "./sqlite-begin"
+import { beginImmediate, runWaitingForLock } from "./sqlite-begin"
 
 // One connection per data source (TypeORM shares one query runner), so sessions take turns
 // through a FIFO lock held from BEGIN to COMMIT/ROLLBACK. Statements are prepared once.
@@ -120,6 +120,12 @@ export async function openSqliteConnection(
     run(sql, params) {
       logQuery(dataSource, sql, params)
       return Promise.resolve(prepare(db, state.statements, sql, false).run(...params).changes)
+    },
+    runAlone(sql, params) {
+      if (open) return Promise.reject(new Error("runAlone inside a transaction"))
+      logQuery(dataSource, sql, params)
+      // In autocommit the write takes the write lock itself: it waits on timers as BEGIN does.
+      return runWaitingForLock(db, prepare(db, state.statements, sql, false), params)
     },
     rows(sql, params) {
       logQuery(dataSource, sql, params)

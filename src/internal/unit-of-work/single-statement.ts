@@ -1,0 +1,68 @@
+import type { Connection } from "../drivers/connection"
+import type { UnitOfWork } from "./unit-of-work"
+import type { Work } from "./work"
+
+// A commit whose work is one statement needs no BEGIN and COMMIT around it: the database commits
+// a statement run outside a transaction by itself, all or nothing. Sent alone it costs one round
+// trip instead of three (PostgreSQL, MariaDB), or two statements fewer (SQLite). Everything else
+// about the flush is the same: the persister builds the statement, the session records what it
+// wrote (undo log, snapshots) and translates its errors, and a failure fails the session.
+
+/**
+ * Whether the persister writes this work as exactly one statement: one INSERT of one row whose
+ * ids the application assigns (database-generated ids go through TypeORM), one UPDATE, or one
+ * DELETE of one row; no link rows.
+ */
+export function isSingleStatement(work: Work): boolean {
+  const { inserts, updates, links, deletes } = work
+  if (links.length > 0 || inserts.length + updates.length + deletes.length !== 1) return false
+  const insert = inserts[0]
+  if (insert) return insert.entities.length === 1 && !insert.plan.needsDatabaseIds
+  const remove = deletes[0]
+  if (remove) return remove.entities.length === 1
+  return true
+}
+
+/**
+ * Writes a flush's work on `connection`. When `alone` (the flush of a commit), no transaction is
+ * open yet (so nothing was flushed before in this one) and the work is one statement, that
+ * statement runs alone in autocommit and the transaction is never opened; otherwise the
+ * transaction is begun and the work written inside it.
+ */
+export async function writeWork(
+  unitOfWork: UnitOfWork,
+  work: Work,
+  connection: Connection,
+  alone: boolean,
+): Promise<void> {
+  if (alone && !connection.inTransaction && isSingleStatement(work)) {
+    await unitOfWork.execute(work, autocommitted(connection))
+    return
+  }
+  await connection.begin()
+  await unitOfWork.execute(work, connection)
+}
+
+// The connection as the persister sees it for a single-statement commit: `run` sends the statement
+// alone. A second one would mean the work was not one statement after all: it is refused rather
+// than committed apart from the first.
+function autocommitted(connection: Connection): Connection {
+  let sent = false
+  return {
+    get queryRunner() {
+      return connection.queryRunner
+    },
+    inTransaction: false,
+    begin: () => Promise.reject(new Error("a single-statement commit opens no transaction")),
+    run(sql, params) {
+      if (sent) return Promise.reject(new Error("a single-statement commit wrote a second one"))
+      sent = true
+      return connection.runAlone(sql, params)
+    },
+    runAlone: (sql, params) => connection.runAlone(sql, params),
+    rows: (sql, params) => connection.rows(sql, params),
+    commit: () => Promise.resolve(),
+    rollback: () => Promise.resolve(),
+    release: (broken) => connection.release(broken),
+  }
+}

@@ -162,8 +162,27 @@ describeEachDatabase(
 
     it("reports a COMMIT whose connection dropped right after it was sent as an unknown outcome, never retried", async () => {
       const dataSource = await open()
-      dropConnectionAfterCommit(dataSource, db())
+      dropConnectionAfter("COMMIT", dataSource, db())
       const prefix = unique("unknown")
+      let runs = 0
+      // Two rows: a commit of one statement sends it alone (see the next test).
+      const failure = await withTransaction((session) => {
+        runs++
+        session.add(make(User, { email: `${prefix}-1@example.com` }))
+        session.add(make(User, { email: `${prefix}-2@example.com` }))
+        return Promise.resolve()
+      }, dataSource).catch((error: unknown) => error)
+      expect(failure).toBeInstanceOf(CommitOutcomeUnknownError)
+      expect((failure as Error).message).toMatch(
+        /was lost after COMMIT was sent, so whether the transaction was committed is unknown/,
+      )
+      expect(runs).toBe(1)
+    })
+
+    it("reports a commit of one statement whose connection dropped right after it was sent as an unknown outcome, never retried", async () => {
+      const dataSource = await open()
+      dropConnectionAfter("INSERT", dataSource, db())
+      const prefix = unique("alone")
       let runs = 0
       const failure = await withTransaction((session) => {
         runs++
@@ -171,7 +190,7 @@ describeEachDatabase(
       }, dataSource).catch((error: unknown) => error)
       expect(failure).toBeInstanceOf(CommitOutcomeUnknownError)
       expect((failure as Error).message).toMatch(
-        /was lost after COMMIT was sent, so whether the transaction was committed is unknown/,
+        /was lost after the statement it committed by itself was sent, so whether the transaction was committed is unknown/,
       )
       expect(runs).toBe(1)
     })
@@ -222,7 +241,8 @@ function holdIdleSocketsUntilTaken(dataSource: DataSource, db: TestDatabase): vo
 }
 
 /** Makes every COMMIT of `dataSource` close its socket right after the statement was written. */
-function dropConnectionAfterCommit(dataSource: DataSource, db: TestDatabase): void {
+/** Destroys the socket of a session's connection right after a statement starting with `start` is sent. */
+function dropConnectionAfter(start: string, dataSource: DataSource, db: TestDatabase): void {
   type Socket = { destroy(): void }
   if (db.kind === "postgres") {
     const pool = (dataSource.driver as unknown as { master: NodeJS.EventEmitter }).master
@@ -232,7 +252,9 @@ function dropConnectionAfterCommit(dataSource: DataSource, db: TestDatabase): vo
         const query = client.query.bind(client)
         client.query = (...args: unknown[]) => {
           const result = query(...args)
-          if ((args[0] as { text?: string }).text === "COMMIT") client.connection.stream.destroy()
+          if ((args[0] as { text?: string }).text?.startsWith(start)) {
+            client.connection.stream.destroy()
+          }
           return result
         }
       },
@@ -244,7 +266,7 @@ function dropConnectionAfterCommit(dataSource: DataSource, db: TestDatabase): vo
     const query = connection.query.bind(connection)
     connection.query = (...args: unknown[]) => {
       const result = query(...args)
-      if ((args[0] as { sql?: string }).sql === "COMMIT") connection.stream.destroy()
+      if ((args[0] as { sql?: string }).sql?.startsWith(start)) connection.stream.destroy()
       return result
     }
   })

@@ -72,7 +72,7 @@ describe.each(DIALECTS)("writeWork on %s", (kind) => {
     changed.title = "lead"
     const update = await staged()
     await writeWork(unitOfWork, update, connection, true)
-    unitOfWork.afterFlush(update)
+    await unitOfWork.afterFlush(update)
     unitOfWork.delete(operator())
     await writeWork(unitOfWork, await staged(), connection, true)
     expect(connection.sentAlone.map((statement) => statement.sql.split(" ")[0])).toEqual([

@@ -1,21 +1,12 @@
 import type { EntityManager } from "typeorm"
 import { SessionStateError } from "../errors"
-import { refuseManagerWrite } from "./read-only-guard"
+import { MANAGER_WRITES, refuseManagerWrite } from "./read-only-guard"
 
 // EntityManager methods that talk to the database: through `session.manager` they first flush
 // the session and run inside its transaction.
-const ASYNC_MANAGER_METHODS = new Set([
+const ASYNC_MANAGER_METHODS: ReadonlySet<string> = new Set([
+  ...MANAGER_WRITES,
   "query",
-  "save",
-  "remove",
-  "softRemove",
-  "recover",
-  "insert",
-  "update",
-  "upsert",
-  "delete",
-  "softDelete",
-  "restore",
   "exists",
   "existsBy",
   "count",
@@ -32,9 +23,6 @@ const ASYNC_MANAGER_METHODS = new Set([
   "findOneBy",
   "findOneOrFail",
   "findOneByOrFail",
-  "clear",
-  "increment",
-  "decrement",
   "preload",
   "transaction",
 ])

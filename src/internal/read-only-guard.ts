@@ -4,7 +4,7 @@ import type { EntityBatch } from "./unit-of-work/work"
 import { isEmptyWork } from "./unit-of-work/work"
 
 // EntityManager methods that write: refused on a readOnly session before anything is sent.
-const MANAGER_WRITES = new Set([
+export const MANAGER_WRITES: ReadonlySet<string> = new Set([
   "save",
   "remove",
   "softRemove",

@@ -78,6 +78,7 @@ EOF
 start_primary() {
   answers "$PRIMARY_PORT" && return 0
   init_primary
+  clear_stale_pid "$PRIMARY"
   as_postgres "'$PG_BIN/pg_ctl' -D '$PRIMARY' -o '-p $PRIMARY_PORT -k $CLUSTER_DIR' -l '$CLUSTER_DIR/primary.log' -w start >/dev/null"
   wait_until primary "$PRIMARY_PORT"
   "$PG_BIN/psql" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -d postgres -Atqc \
@@ -90,8 +91,17 @@ start_replica() {
   if [ ! -f "$REPLICA/PG_VERSION" ]; then
     as_postgres "'$PG_BIN/pg_basebackup' -h 127.0.0.1 -p $PRIMARY_PORT -U postgres -D '$REPLICA' -R -X stream --checkpoint=fast --no-sync"
   fi
+  clear_stale_pid "$REPLICA"
   as_postgres "'$PG_BIN/pg_ctl' -D '$REPLICA' -o '-p $REPLICA_PORT -k $CLUSTER_DIR' -l '$CLUSTER_DIR/replica.log' -w start >/dev/null"
   wait_until replica "$REPLICA_PORT"
+}
+
+# A server killed without a shutdown (kill -9, a machine restart) leaves postmaster.pid behind,
+# and PostgreSQL refuses to start while the PID it names is alive; a stale one goes.
+clear_stale_pid() {
+  local pidfile=$1/postmaster.pid
+  [ -f "$pidfile" ] || return 0
+  if ! kill -0 "$(head -n 1 "$pidfile")" 2>/dev/null; then rm -f "$pidfile"; fi
 }
 
 stop_server() {

@@ -19,6 +19,7 @@ import {
 import { ENTITIES } from "./entities"
 import { adaptPortableColumns } from "./internal/portable-types"
 import { closeReadReplicas, registerReadReplicas } from "./internal/replica-pools"
+import { stopSqliteCheckpointer } from "./internal/drivers/sqlite/sqlite-connection"
 import { translateError } from "./internal/errors/translate-error"
 import { inSqliteMigration, migrate } from "./migrate"
 import { TimestampSubscriber } from "./mixins/timestamp-subscriber"
@@ -60,9 +61,13 @@ class ConcreteDataSource extends DataSource {
     return metadata!
   }
 
-  // The pools of its read replicas (DB_READ_REPLICAS) go with it.
+  // The pools of its read replicas (DB_READ_REPLICAS) go with it; on SQLite, first its WAL
+  // checkpoint worker, so that closing the connection checkpoints and removes the WAL.
   override async destroy(): Promise<void> {
     try {
+      if (this.options.type === "better-sqlite3" && this.isInitialized) {
+        await stopSqliteCheckpointer(this)
+      }
       await super.destroy()
     } finally {
       await closeReadReplicas(this)

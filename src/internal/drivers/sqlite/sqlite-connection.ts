@@ -7,6 +7,7 @@ import type { Connection, OpenOptions } from "../connection"
 import { logQuery } from "../log-query"
 import { markTransaction } from "../query-runner-flags"
 import { beginImmediate, runWaitingForLock } from "./sqlite-begin"
+import { startCheckpointer, stopCheckpointer, type SqliteCheckpointer } from "./sqlite-checkpointer"
 
 // One connection per data source (TypeORM shares one query runner), so sessions take turns
 // through a FIFO lock held from BEGIN to COMMIT/ROLLBACK. Statements are prepared once.
@@ -17,6 +18,8 @@ interface SqliteState {
   readonly lock: AsyncLock
   readonly statements: Map<string, Statement>
   readonly rawStatements: Map<string, Statement>
+  /** Its WAL checkpoints' worker (sqlite-checkpointer.ts); null: none (memory, not WAL). */
+  checkpointer?: SqliteCheckpointer | null
 }
 
 const sqliteStates = new WeakMap<DataSource, SqliteState>()
@@ -60,6 +63,12 @@ export async function withSqliteConnection<T>(
   }
 }
 
+/** Stops the WAL checkpoint worker of the data source's connection, before it is closed. */
+export async function stopSqliteCheckpointer(dataSource: DataSource): Promise<void> {
+  const db = databaseOf(dataSource) as Database | undefined
+  if (db) await stopCheckpointer(db)
+}
+
 function prepare(
   db: Database,
   cache: Map<string, Statement>,
@@ -91,6 +100,9 @@ export async function openSqliteConnection(
       ),
   )
   const db = databaseOf(dataSource)
+  // Sessions' COMMITs never run a WAL checkpoint on this thread (sqlite-checkpointer.ts).
+  if (state.checkpointer === undefined) state.checkpointer = startCheckpointer(db) ?? null
+  const checkpointer = state.checkpointer
   const queryRunner = dataSource.createQueryRunner()
   let open = false
   let released = false
@@ -101,6 +113,7 @@ export async function openSqliteConnection(
     if (db.inTransaction) prepare(db, state.statements, sql, false).run()
     open = false
     markTransaction(queryRunner, false)
+    if (sql === "COMMIT") checkpointer?.request()
   }
   return {
     queryRunner,
@@ -125,7 +138,13 @@ export async function openSqliteConnection(
       if (open) return Promise.reject(new Error("runAlone inside a transaction"))
       logQuery(dataSource, sql, params)
       // In autocommit the write takes the write lock itself: it waits on timers as BEGIN does.
-      return runWaitingForLock(db, prepare(db, state.statements, sql, false), params)
+      const written = runWaitingForLock(db, prepare(db, state.statements, sql, false), params)
+      if (checkpointer)
+        void written.then(
+          () => checkpointer.request(),
+          () => undefined,
+        )
+      return written
     },
     rows(sql, params) {
       logQuery(dataSource, sql, params)

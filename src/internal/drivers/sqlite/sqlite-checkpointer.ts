@@ -1,0 +1,164 @@
+import { Worker } from "node:worker_threads"
+import type { Database } from "better-sqlite3"
+
+// SQLite copies the WAL into the database file (a checkpoint) inside the COMMIT that takes the
+// WAL past 1000 pages: on the main thread, 95-140 ms for a 100,000-row commit, during which
+// the event loop stands still. On a file database in WAL mode the session's connection turns
+// that off (wal_autocheckpoint = 0) and a worker thread with a connection of its own runs the
+// same PASSIVE checkpoint (it never waits for readers or the writer) a moment after each commit,
+// and every second for writes made outside sessions.
+//
+// Durability is unchanged: a committed transaction is in the WAL, synced as before; the
+// checkpoint only moves it into the database file (synced by the worker at the same
+// `synchronous` level). A crash at any point leaves a WAL that the next open replays. The WAL
+// stays bounded: a checkpoint that copied every frame lets the next writer start the WAL over.
+// If the worker cannot run, the connection's automatic checkpoint is turned back on.
+
+/** A checkpoint follows a commit after this long, so that a burst of commits shares one. */
+const AFTER_COMMIT_MS = 50
+/** How often the WAL is checkpointed anyway (writes made outside sessions, missed messages). */
+const PERIOD_MS = 1_000
+/** How long `stop` waits for the worker to close its connection before terminating it. */
+const STOP_TIMEOUT_MS = 5_000
+/** SQLite's default automatic checkpoint threshold, restored when the worker is gone. */
+const DEFAULT_AUTOCHECKPOINT = 1000
+
+// CommonJS run with `eval: true`: the same source works from the TypeScript sources (jest,
+// ts-node) and from the compiled package, with no worker file to locate.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads")
+const Database = require(workerData.driver)
+const db = new Database(workerData.file, { fileMustExist: true, timeout: 0 })
+db.pragma("synchronous = " + workerData.synchronous)
+let timer
+function checkpoint() {
+  timer = undefined
+  try {
+    const [result] = db.pragma("wal_checkpoint(PASSIVE)")
+    parentPort.postMessage({ type: "checkpointed", ...result })
+  } catch (error) {
+    // SQLITE_BUSY (another checkpoint is running) or a transient error: the next one retries.
+    parentPort.postMessage({ type: "failed", message: String(error && error.message) })
+  }
+}
+parentPort.on("message", (message) => {
+  if (message === "close") {
+    if (timer) clearTimeout(timer)
+    db.close()
+    parentPort.close()
+  } else if (message === "checkpoint" && !timer) {
+    timer = setTimeout(checkpoint, workerData.delayMs)
+  }
+})
+`
+
+/** What a checkpoint reported: PRAGMA wal_checkpoint's row. */
+export interface CheckpointResult {
+  readonly busy: number
+  /** Frames in the WAL. */
+  readonly log: number
+  /** Frames of the WAL copied into the database file. */
+  readonly checkpointed: number
+}
+
+/** The checkpoint worker of one SQLite connection. */
+export interface SqliteCheckpointer {
+  /** Asks for a checkpoint soon (after a commit). */
+  request(): void
+  /** Resolves after the next checkpoint the worker runs (tests and diagnostics). */
+  nextCheckpoint(): Promise<CheckpointResult>
+  /** Stops the worker and closes its connection; the connection checkpoints on its own again. */
+  stop(): Promise<void>
+}
+
+const checkpointers = new WeakMap<Database, SqliteCheckpointer>()
+
+/** The checkpointer started for `db`, if any. */
+export function checkpointerOf(db: Database): SqliteCheckpointer | undefined {
+  return checkpointers.get(db)
+}
+
+/**
+ * Moves `db`'s WAL checkpoints to a worker thread, once per connection: only a file database in
+ * WAL mode; an in-memory or temporary database, or another journal mode, is left as it is.
+ */
+export function startCheckpointer(db: Database): SqliteCheckpointer | undefined {
+  const existing = checkpointers.get(db)
+  if (existing) return existing
+  if (db.memory || db.readonly || db.name === "" || !db.open) return undefined
+  if (db.pragma("journal_mode", { simple: true }) !== "wal") return undefined
+  const synchronous = Number(db.pragma("synchronous", { simple: true }))
+  const checkpointer = newCheckpointer(db, ["OFF", "NORMAL", "FULL", "EXTRA"][synchronous])
+  checkpointers.set(db, checkpointer)
+  return checkpointer
+}
+
+/** Stops `db`'s checkpointer, if it has one (before the connection is closed). */
+export async function stopCheckpointer(db: Database): Promise<void> {
+  await checkpointers.get(db)?.stop()
+}
+
+function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      driver: require.resolve("better-sqlite3"),
+      file: db.name,
+      synchronous,
+      delayMs: AFTER_COMMIT_MS,
+    },
+  })
+  // Never what keeps the process alive: an application that forgets to destroy its data source
+  // still exits (its WAL is checkpointed by the next open).
+  worker.unref()
+  db.pragma("wal_autocheckpoint = 0")
+  let stopped = false
+  let waiters: Array<(result: CheckpointResult) => void> = []
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()))
+  const giveUp = (): void => {
+    if (stopped) return
+    stopped = true
+    clearInterval(period)
+    // The worker is gone: SQLite checkpoints inside COMMIT again rather than let the WAL grow.
+    if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`)
+  }
+  worker.on("message", (message: { type: string } & CheckpointResult) => {
+    if (message.type !== "checkpointed") return
+    const done = waiters
+    waiters = []
+    for (const resolve of done) resolve(message)
+  })
+  // A worker that fails (its connection cannot open, say) gives the checkpoints back to SQLite.
+  worker.on("error", giveUp)
+  worker.on("exit", giveUp)
+  const request = (): void => {
+    if (stopped) return
+    // The data source was destroyed without stopping the worker first: stop it now.
+    if (!db.open) void stop()
+    else worker.postMessage("checkpoint")
+  }
+  const period = setInterval(request, PERIOD_MS)
+  period.unref()
+  const stop = async (): Promise<void> => {
+    if (!stopped) {
+      giveUp()
+      worker.postMessage("close")
+    }
+    const timeout = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS)
+    try {
+      await exited
+    } finally {
+      clearTimeout(timeout)
+      checkpointers.delete(db)
+    }
+  }
+  return {
+    request,
+    nextCheckpoint() {
+      const result = new Promise<CheckpointResult>((resolve) => waiters.push(resolve))
+      request()
+      return result
+    },
+    stop,
+  }
+}

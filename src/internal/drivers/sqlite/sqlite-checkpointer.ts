@@ -108,9 +108,6 @@ function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer
       delayMs: AFTER_COMMIT_MS,
     },
   })
-  // Never what keeps the process alive: an application that forgets to destroy its data source
-  // still exits (its WAL is checkpointed by the next open).
-  worker.unref()
   db.pragma("wal_autocheckpoint = 0")
   let stopped = false
   let waiters: Array<(result: CheckpointResult) => void> = []
@@ -131,6 +128,10 @@ function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer
   // A worker that fails (its connection cannot open, say) gives the checkpoints back to SQLite.
   worker.on("error", giveUp)
   worker.on("exit", giveUp)
+  // Never what keeps the process alive: an application that forgets to destroy its data source
+  // still exits (its WAL is checkpointed by the next open). After the listeners: adding a
+  // 'message' listener refs the worker's port again.
+  worker.unref()
   const request = (): void => {
     if (stopped) return
     // The data source was destroyed without stopping the worker first: stop it now.

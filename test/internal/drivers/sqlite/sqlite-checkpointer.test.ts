@@ -1,0 +1,135 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import Database from "better-sqlite3"
+import {
+  checkpointerOf,
+  startCheckpointer,
+  stopCheckpointer,
+} from "../../../../src/internal/drivers/sqlite/sqlite-checkpointer"
+import { createDataSource, createUser, withTransaction } from "../../../../src"
+import { startChild } from "../../../reliability/fixtures/helpers"
+
+const CHILD = join(__dirname, "fixtures", "checkpointer-child.ts")
+/** 64 KiB of text per row: 16 pages of the WAL per row. */
+const ROW = "x".repeat(64 * 1024)
+
+describe("startCheckpointer", () => {
+  let dir: string
+  let file: string
+  const opened: Database.Database[] = []
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "concrete-db-checkpoint-"))
+    file = join(dir, "test.db")
+  })
+  afterEach(async () => {
+    for (const db of opened.splice(0)) {
+      await stopCheckpointer(db)
+      if (db.open) db.close()
+    }
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  function open(path = file, wal = true): Database.Database {
+    const db = new Database(path)
+    opened.push(db)
+    if (wal) db.pragma("journal_mode = WAL")
+    db.exec("CREATE TABLE IF NOT EXISTS t (x TEXT)")
+    return db
+  }
+
+  function walBytes(): number {
+    return existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0
+  }
+
+  it("leaves an in-memory database and a file not in WAL mode as they are", () => {
+    const memory = open(":memory:", false)
+    expect(startCheckpointer(memory)).toBeUndefined()
+    const rollbackJournal = open(file, false)
+    expect(startCheckpointer(rollbackJournal)).toBeUndefined()
+    expect(rollbackJournal.pragma("wal_autocheckpoint", { simple: true })).toBe(1000)
+  })
+
+  it("turns SQLite's checkpoint inside COMMIT off and checkpoints in its worker", async () => {
+    const db = open()
+    const checkpointer = startCheckpointer(db)!
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0)
+    const insert = db.prepare("INSERT INTO t (x) VALUES (?)")
+    for (let i = 0; i < 100; i += 1) insert.run(ROW)
+    const result = await checkpointer.nextCheckpoint()
+    // 100 rows of 16 pages: well past SQLite's 1000 pages, every frame copied by the worker.
+    expect(result.log).toBeGreaterThan(1000)
+    expect(result.checkpointed).toBe(result.log)
+  })
+
+  it("keeps the WAL bounded over many commits", async () => {
+    const db = open()
+    const checkpointer = startCheckpointer(db)!
+    const insert = db.prepare("INSERT INTO t (x) VALUES (?)")
+    let written = 0
+    let largest = 0
+    for (let round = 0; round < 20; round += 1) {
+      for (let i = 0; i < 20; i += 1) insert.run(ROW)
+      written += 20 * ROW.length
+      await checkpointer.nextCheckpoint()
+      largest = Math.max(largest, walBytes())
+    }
+    // Unchecked (wal_autocheckpoint = 0 and no worker), the WAL would hold all of it.
+    expect(written).toBeGreaterThan(24 * 1024 * 1024)
+    // A checkpoint that copied everything lets the next writer start the WAL over: it never
+    // holds more than about two rounds (20 rows of 64 KiB each).
+    expect(largest).toBeLessThan(4 * 1024 * 1024)
+  })
+
+  it("stops: its worker is gone and SQLite checkpoints inside COMMIT again", async () => {
+    const db = open()
+    startCheckpointer(db)
+    await stopCheckpointer(db)
+    expect(checkpointerOf(db)).toBeUndefined()
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(1000)
+  })
+})
+
+describe("The SQLite checkpoint worker of a data source", () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "concrete-db-checkpoint-"))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("starts with the first session and stops when the data source is destroyed", async () => {
+    const file = join(dir, "test.db")
+    const dataSource = createDataSource({ env: { DB_DRIVER: "sqlite", DB_DATABASE: file } })
+    await dataSource.initialize()
+    await dataSource.runMigrations()
+    await withTransaction(
+      (session) => createUser(session, { email: "checkpoint@example.com" }),
+      dataSource,
+    )
+    const db = (dataSource.driver as unknown as { databaseConnection: Database.Database })
+      .databaseConnection
+    expect(checkpointerOf(db)).toBeDefined()
+    await dataSource.destroy()
+    expect(checkpointerOf(db)).toBeUndefined()
+    // Its connection was closed first, so the data source's was the last: it checkpointed the
+    // WAL and removed it.
+    expect(existsSync(`${file}-wal`)).toBe(false)
+  })
+
+  it.each(["destroy", "forget"])(
+    "never keeps the process alive (a child that commits and does %s its data source exits)",
+    async (mode) => {
+      const child = startChild(CHILD, [join(dir, "test.db"), mode])
+      await child.waitForLine((line) => line === "done")
+      expect(child.lines).toContain("checkpointer on")
+      const start = performance.now()
+      const exited = await Promise.race([
+        child.exited,
+        new Promise<"still running">((resolve) => setTimeout(resolve, 10_000, "still running")),
+      ])
+      if (exited === "still running") child.process.kill("SIGKILL")
+      expect(exited).toEqual({ code: 0, signal: null })
+      expect(performance.now() - start).toBeLessThan(10_000)
+    },
+  )
+})

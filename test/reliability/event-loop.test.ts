@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from "node:fs"
 import { monitorEventLoopDelay } from "node:perf_hooks"
+import { isMainThread } from "node:worker_threads"
 import { Message, Session } from "../../src"
 import { describeEachDatabase } from "../support/databases"
 import {
@@ -17,21 +19,32 @@ import {
 // - wallMs, the longest stall by `monitorEventLoopDelay` (10 ms resolution): what a server in the
 //   process sees, including the time the OS gives other processes; on this shared 2-core machine
 //   (load 15-30 while it was measured) that is most of it, so it is only reported;
-// - busyMs, the CPU time the process spent in its longest stall (at most its wall time): the
-//   stall the package causes, which a loaded machine does not inflate, asserted below
-//   BUSY_BOUND_MS (target 50 ms, with headroom).
+// - busyMs, the CPU time of the main thread during its longest stall (at most its wall time):
+//   the stall the package causes, which a loaded machine does not inflate, asserted below
+//   BUSY_BOUND_MS (target 50 ms, with headroom). Only the main thread counts (Linux:
+//   /proc/self/task/<pid>/schedstat): process.cpuUsage adds every thread's time, the GC's
+//   helper threads' and SQLite's checkpoint worker's included, which do not stop the loop.
 // The flush and its COMMIT are measured apart: the flush is the package's work, in slices; the
-// COMMIT is one statement, and on SQLite its automatic WAL checkpoint copies the whole
-// transaction into the database file in one call (100-140 ms of CPU for 100,000 messages; with
-// wal_autocheckpoint off it is gone), so it has a bound of its own.
-// Measured (busyMs of commit() before this split, flush and COMMIT together): W1 19-43 ms on
-// every database (before: 80-87), M 15-48 ms on PostgreSQL and MariaDB (before: 255-584).
+// COMMIT is one statement. On SQLite a COMMIT used to copy the WAL into the database file too
+// (SQLite's automatic checkpoint: 95-190 ms of CPU after 100,000 messages); a worker thread does
+// that now (sqlite-checkpointer.ts), which COMMIT_BUSY_BOUND_MS holds it to.
+// Each database's cases run after a small warm-up flush: a server's code is compiled and its
+// statements prepared before its large requests; a fresh jest process's first flush also pays
+// for the JIT and the first preparation of each statement (CI once saw 96 ms for W1 that way).
+// A timed case is retried twice (jest.retryTimes below): a stall the package causes comes back
+// on every try, a GC pause or the machine's load on one try does not. An unsliced flush (seconds
+// of CPU for M) fails all three.
+
+// A failed timed case is run again, at most twice (see above).
+jest.retryTimes(2, { logErrorsBeforeRetry: true })
 
 const LOCK_STALL_BOUND_MS = 200
 /** Bounds of a flush's busyMs: 10,000 messages, and 100,000 (whose heap makes longer GC pauses). */
 const BUSY_BOUND_MS = { W1: 60, M: 100 }
-const COMMIT_BUSY_BOUND_MS = 300
+/** A COMMIT's busyMs; SQLite's automatic checkpoint inside COMMIT alone took 95-190 ms. */
+const COMMIT_BUSY_BOUND_MS = 80
 const LOCK_HELD_MS = 2_000
+const WARM_UP = 500
 const W1 = 10_000
 const M = 100_000
 
@@ -42,18 +55,28 @@ interface Stall {
   readonly busyMs: number
 }
 
+const MAIN_THREAD_STAT = `/proc/self/task/${process.pid}/schedstat`
+const perThread = isMainThread && existsSync(MAIN_THREAD_STAT)
+
+/** CPU time of this thread so far, ms (of the whole process where /proc is not available). */
+function threadCpuMs(): number {
+  if (perThread) return Number(readFileSync(MAIN_THREAD_STAT, "utf8").split(" ")[0]) / 1e6
+  const used = process.cpuUsage()
+  return (used.user + used.system) / 1000
+}
+
 /** Runs `work` and returns the longest event-loop stall meanwhile. */
 async function longestStall(work: () => Promise<void>): Promise<Stall> {
   const histogram = monitorEventLoopDelay({ resolution: 10 })
   let busy = 0
   let lastWall = performance.now()
-  let lastCpu = process.cpuUsage()
+  let lastCpu = threadCpuMs()
   const probe = setInterval(() => {
     const wall = performance.now() - lastWall
-    const used = process.cpuUsage(lastCpu)
-    busy = Math.max(busy, Math.min(wall, (used.user + used.system) / 1000))
+    const cpu = threadCpuMs()
+    busy = Math.max(busy, Math.min(wall, cpu - lastCpu))
     lastWall = performance.now()
-    lastCpu = process.cpuUsage()
+    lastCpu = cpu
   }, 5)
   histogram.enable()
   try {
@@ -86,6 +109,10 @@ describeEachDatabase("The event loop", (db) => {
   let conversation: Conversation
   beforeAll(async () => {
     conversation = await seedConversation(db().dataSource)
+    // The warm-up (see the top): the same statements as the cases, on a few rows.
+    await using session = new Session(db().dataSource)
+    session.addAll(messages(conversation, WARM_UP))
+    await session.commit()
   })
   afterAll(() => {
     const kind = db().kind

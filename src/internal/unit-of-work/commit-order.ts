@@ -1,6 +1,7 @@
 import type { EntityMetadata } from "typeorm"
 import { readColumn } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
+import { eachSliced, type Turn } from "./slice-yield"
 import type { EntityBatch } from "./work"
 
 const typeOrders = new WeakMap<readonly EntityMetadata[], Map<EntityMetadata, number>>()
@@ -63,15 +64,15 @@ export function parentsFirst(plan: EntityPlan, entities: object[]): object[] {
   return ordered
 }
 
-// Entities grouped by plan, each group in the order given.
-function byPlan(
-  entities: Iterable<object>,
-  planFor: (entity: object) => EntityPlan,
-): Map<EntityPlan, object[]> {
+// Groups entities by plan, each group in the order visited.
+function grouper(planFor: (entity: object) => EntityPlan): {
+  readonly groups: Map<EntityPlan, object[]>
+  readonly visit: (entity: object) => void
+} {
   const groups = new Map<EntityPlan, object[]>()
   let lastPlan: EntityPlan | undefined
   let lastList: object[] | undefined
-  for (const entity of entities) {
+  const visit = (entity: object): void => {
     const plan = planFor(entity)
     if (plan !== lastPlan) {
       lastPlan = plan
@@ -80,20 +81,28 @@ function byPlan(
     }
     lastList!.push(entity)
   }
+  return { groups, visit }
+}
+
+// Entities grouped by plan, each group in the order given.
+function byPlan(
+  entities: Iterable<object>,
+  planFor: (entity: object) => EntityPlan,
+): Map<EntityPlan, object[]> {
+  const { groups, visit } = grouper(planFor)
+  for (const entity of entities) visit(entity)
   return groups
 }
 
-// Entities in batches of one entity each, the batches in type order (`direction` 1: parents'
-// tables first; -1: children's tables first).
-function batches(
-  entities: Iterable<object>,
-  planFor: (entity: object) => EntityPlan,
+// The groups in type order (`direction` 1: parents' tables first; -1: children's tables first).
+function inTypeOrder(
+  groups: Map<EntityPlan, object[]>,
   metadatas: readonly EntityMetadata[],
   direction: 1 | -1,
 ): [EntityPlan, object[]][] {
   const order = typeOrder(metadatas)
   const rank = (plan: EntityPlan): number => direction * (order.get(plan.metadata) ?? 0)
-  return [...byPlan(entities, planFor).entries()].sort(([a], [b]) => rank(a) - rank(b))
+  return [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b))
 }
 
 /** New entities in insert order: parents' tables first, parent rows before child rows. */
@@ -102,7 +111,25 @@ export function orderInserts(
   planFor: (entity: object) => EntityPlan,
   metadatas: readonly EntityMetadata[],
 ): EntityBatch[] {
-  return batches(entities, planFor, metadatas, 1).map(([plan, list]) => ({
+  return inTypeOrder(byPlan(entities, planFor), metadatas, 1).map(([plan, list]) => ({
+    plan,
+    entities: parentsFirst(plan, list),
+  }))
+}
+
+/**
+ * `orderInserts` for a flush: the event loop may turn while its entities are grouped (100,000
+ * new objects take several milliseconds).
+ */
+export async function orderInsertsSliced(
+  entities: Iterable<object>,
+  planFor: (entity: object) => EntityPlan,
+  metadatas: readonly EntityMetadata[],
+  turn: Turn,
+): Promise<EntityBatch[]> {
+  const { groups, visit } = grouper(planFor)
+  await eachSliced(entities, turn, visit)
+  return inTypeOrder(groups, metadatas, 1).map(([plan, list]) => ({
     plan,
     entities: parentsFirst(plan, list),
   }))
@@ -114,5 +141,8 @@ export function orderDeletes(
   planFor: (entity: object) => EntityPlan,
   metadatas: readonly EntityMetadata[],
 ): EntityBatch[] {
-  return batches(entities, planFor, metadatas, -1).map(([plan, list]) => ({ plan, entities: list }))
+  return inTypeOrder(byPlan(entities, planFor), metadatas, -1).map(([plan, list]) => ({
+    plan,
+    entities: list,
+  }))
 }

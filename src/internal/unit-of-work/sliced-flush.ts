@@ -5,7 +5,7 @@ import type { EntityPlan } from "../metadata/entity-plan"
 import { cascade } from "./cascade"
 import { computeChangeSet, computeLinkChanges, prepareInsert } from "./change-set-computer"
 import { persistWork, type WrittenRows } from "./change-set-persister"
-import { orderDeletes, orderInserts } from "./commit-order"
+import { orderDeletes, orderInsertsSliced } from "./commit-order"
 import {
   isPersisted,
   linksOf,
@@ -65,7 +65,7 @@ export async function stageInserts(state: FlushState, turn: Turn): Promise<Entit
     },
     turn,
   )
-  return orderInserts(newObjects, state.planFor, state.metadatas())
+  return orderInsertsSliced(newObjects, state.planFor, state.metadatas(), turn)
 }
 
 /**

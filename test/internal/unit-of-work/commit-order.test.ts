@@ -2,6 +2,7 @@ import { Message, Node, Operator, Orchestrator, Project, Tool, User } from "../.
 import {
   orderDeletes,
   orderInserts,
+  orderInsertsSliced,
   parentsFirst,
   typeOrder,
 } from "../../../src/internal/unit-of-work/commit-order"
@@ -143,6 +144,28 @@ describe("orderInserts", () => {
     expect(ring).toHaveLength(4)
     expect(new Set(ring)).toEqual(new Set([outside, c, d, e]))
     expect(ring.indexOf(c)).toBeLessThan(ring.indexOf(outside))
+  })
+})
+
+describe("orderInsertsSliced", () => {
+  it("orders as orderInserts does, letting the event loop turn while it groups", async () => {
+    const user = make(User, { email: "a@example.com" })
+    const orchestrator = make(Orchestrator, { name: "o", type: "t", user })
+    const project = make(Project, { name: "p", orchestrator })
+    const messages = Array.from({ length: 1_000 }, (_, i) =>
+      make(Message, { content: String(i), project, user }),
+    )
+    const root = make(Node, {})
+    const child = make(Node, { parent: root })
+    const entities = [...messages, child, project, orchestrator, root, user]
+    let turns = 0
+    const sliced = await orderInsertsSliced(entities, offline.planFor, offline.metadatas, () => {
+      turns += 1
+      return undefined
+    })
+    expect(sliced).toEqual(orderInserts(entities, offline.planFor, offline.metadatas))
+    // Asked once every EVERY_ROWS (64) entities.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(entities.length / 64))
   })
 })
 

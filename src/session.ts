@@ -132,10 +132,13 @@ export class Session implements AsyncDisposable {
       await this.flushNow(true)
       const connection = this.db.current
       if (!connection) return
-      try {
-        await connection.commit()
-      } catch (error) {
-        throw await this.fail(error)
+      // A commit of one statement sent alone left no transaction open: nothing to commit.
+      if (connection.inTransaction) {
+        try {
+          await connection.commit()
+        } catch (error) {
+          throw await this.fail(error)
+        }
       }
       this.unitOfWork.committed()
       this.state = "idle"
@@ -151,7 +154,8 @@ export class Session implements AsyncDisposable {
   rollback(): Promise<void> {
     return this.serialize(async () => {
       if (this.state === "closed") return
-      await this.rollbackNow()
+      const rollingBack = this.rollbackNow()
+      if (rollingBack) await rollingBack
       if (this.db.dataSource) this.unitOfWork.revertAll()
     })
   }
@@ -161,7 +165,8 @@ export class Session implements AsyncDisposable {
     return this.serialize(async () => {
       if (this.state === "closed") return
       try {
-        await this.rollbackNow()
+        const rollingBack = this.rollbackNow()
+        if (rollingBack) await rollingBack
       } finally {
         this.unitOfWork.clear()
         this.state = "closed"
@@ -313,13 +318,21 @@ export class Session implements AsyncDisposable {
     return (await this.db.resolve()).dataSource
   }
 
-  // Takes the connection (on SQLite: waits for its turn); reads need nothing more.
-  private async connect(): Promise<Connection> {
+  // Takes the connection (on SQLite: waits for its turn); reads need nothing more. Without a
+  // promise when nothing is waited for (see SessionConnection.take).
+  private connect(): Connection | Promise<Connection> {
     this.assertUsable()
-    if (this.db.current) return this.db.current
-    const connection = await this.db.take()
+    const held = this.db.current
+    if (held) return held
+    const taking = this.db.take()
+    if (taking instanceof Promise) {
+      return taking.then((connection) => {
+        this.state = "active"
+        return connection
+      })
+    }
     this.state = "active"
-    return connection
+    return taking
   }
 
   // Takes the connection and opens the transaction writes happen in.
@@ -338,13 +351,17 @@ export class Session implements AsyncDisposable {
   private async flushNow(committing = false): Promise<void> {
     this.assertUsable()
     if (!this.unitOfWork.hasWork) return
-    await this.resolve()
+    if (!this.db.dataSource) {
+      const resolving = this.db.resolve()
+      if (resolving instanceof Promise) await resolving
+    }
     const inserts = await this.unitOfWork.stageInserts()
     if (this.readOnly) return refuseReadOnlyWork(this.unitOfWork, inserts)
     if (this.unitOfWork.listening) return flushWithEvents(this.unitOfWork, inserts, this.control())
     const work = await this.unitOfWork.completeWork(inserts, new Date())
     if (isEmptyWork(work)) return
-    const connection = await this.connect()
+    let connection = this.connect()
+    if (connection instanceof Promise) connection = await connection
     try {
       await writeWork(this.unitOfWork, work, connection, committing)
     } catch (error) {
@@ -387,14 +404,20 @@ export class Session implements AsyncDisposable {
     return translated
   }
 
-  private async rollbackNow(): Promise<void> {
-    try {
-      await this.db.giveBack()
-    } finally {
-      if (this.db.dataSource) this.unitOfWork.undoTransaction()
-      else this.unitOfWork.clear()
-      this.state = "idle"
-      this.failure = undefined
+  // Gives the connection back (rolling back what is open) and undoes the transaction in memory;
+  // a promise only when the session held a connection.
+  private rollbackNow(): Promise<void> | undefined {
+    if (!this.db.current) {
+      this.forgetTransaction()
+      return undefined
     }
+    return this.db.giveBack().finally(() => this.forgetTransaction())
+  }
+
+  private forgetTransaction(): void {
+    if (this.db.dataSource) this.unitOfWork.undoTransaction()
+    else this.unitOfWork.clear()
+    this.state = "idle"
+    this.failure = undefined
   }
 }

@@ -11,6 +11,13 @@ export class AsyncLock {
     return this.held
   }
 
+  /** Takes the lock if no one holds it: its release function, or undefined (nothing waits). */
+  tryAcquire(): (() => void) | undefined {
+    if (this.held) return undefined
+    this.held = true
+    return this.releaser()
+  }
+
   /**
    * Waits for the lock. With `timeoutMs`, gives up after that long and rejects with what
    * `onTimeout` returns; the waiter is then removed, so the lock is never handed to nobody. The
@@ -18,10 +25,8 @@ export class AsyncLock {
    * code 0, losing what the holder flushed) before it gets the lock or times out.
    */
   acquire(timeoutMs?: number, onTimeout?: () => Error): Promise<() => void> {
-    if (!this.held) {
-      this.held = true
-      return Promise.resolve(this.releaser())
-    }
+    const release = this.tryAcquire()
+    if (release) return Promise.resolve(release)
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined
       const grant = (): void => {

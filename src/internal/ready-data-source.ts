@@ -4,6 +4,13 @@ import { adaptPortableColumns } from "./portable-types"
 
 const initializing = new WeakMap<DataSource, Promise<DataSource>>()
 const limitsRead = new WeakMap<DataSource, Promise<void>>()
+// Data sources whose readying finished: later sessions take them without awaiting anything.
+const ready = new WeakSet<DataSource>()
+
+/** The data source when it is initialized and was readied before (no await needed), or undefined. */
+export function readyNow(dataSource: DataSource): DataSource | undefined {
+  return dataSource.isInitialized && ready.has(dataSource) ? dataSource : undefined
+}
 
 /**
  * The data source, initialized: sessions that start together share one attempt, and a failed
@@ -29,5 +36,6 @@ export async function readyDataSource(dataSource: DataSource): Promise<DataSourc
     limitsRead.set(dataSource, limit)
   }
   await limit
+  ready.add(dataSource)
   return dataSource
 }

@@ -30,6 +30,9 @@ export interface Holding {
 
 const chain = new AsyncLocalStorage<readonly ChainMember[]>()
 
+const NONE: readonly Holding[] = []
+const NONE_MEMBERS: readonly ChainMember[] = []
+
 // Set while `ownChain` creates its session: only then does the new session join the chain.
 let creatingScope = false
 
@@ -38,10 +41,12 @@ let creatingScope = false
  * `member`); inside `ownChain`, `member` also joins the chain of the scope being created.
  */
 export function joinChain(member: ChainMember): readonly Holding[] {
-  const members = chain.getStore() ?? []
+  const members = chain.getStore()
+  // A session outside any scope (the common `new Session()`): nothing to look at or keep.
+  if (!creatingScope && (members === undefined || members.length === 0)) return NONE
   const outer: Holding[] = []
   const kept: ChainMember[] = []
-  for (const candidate of members) {
+  for (const candidate of members ?? NONE_MEMBERS) {
     const connection = candidate.current
     if (!connection) continue
     // Only members that hold a connection stay: the store never grows with finished sessions.

@@ -4,9 +4,14 @@ import { openConnection, type Connection } from "./drivers/connection"
 import { dialectOf, type Dialect } from "./drivers/dialect"
 import { StatementFailure } from "./errors/statement-failure"
 import { openReadOnlyConnection } from "./read-only-connection"
-import { readyDataSource } from "./ready-data-source"
+import { readyDataSource, readyNow } from "./ready-data-source"
 import { translateError } from "./errors/translate-error"
 import { joinChain, refuseNested, type Holding } from "./session-chain"
+
+interface Resolved {
+  readonly dataSource: DataSource
+  readonly dialect: Dialect
+}
 
 /**
  * The database side of one session: the data source it resolves on first use and the connection
@@ -14,7 +19,7 @@ import { joinChain, refuseNested, type Holding } from "./session-chain"
  * come out translated, naming the database (host and port, the password masked).
  */
 export class SessionConnection {
-  private resolved: { readonly dataSource: DataSource; readonly dialect: Dialect } | undefined
+  private resolved: Resolved | undefined
   private held: Connection | undefined
   /** What the sessions of the creating call chain held then (see session-chain.ts). */
   private readonly outer: readonly Holding[]
@@ -45,18 +50,37 @@ export class SessionConnection {
     return this.held
   }
 
-  /** The initialized data source and its dialect (initializing it on first use). */
-  async resolve(): Promise<{ readonly dataSource: DataSource; readonly dialect: Dialect }> {
+  /**
+   * The initialized data source and its dialect (initializing it on first use). Without a
+   * promise when the data source was given (not a promise) and is ready already, as it is for
+   * every session after the first: a session per commit pays no await for it.
+   */
+  resolve(): Resolved | Promise<Resolved> {
     if (this.resolved) return this.resolved
+    let source: DataSource | Promise<DataSource>
+    try {
+      source = this.source()
+    } catch (error) {
+      throw translateError(error, undefined, { opening: true })
+    }
+    const ready = source instanceof Promise ? undefined : readyNow(source)
+    return ready ? this.settle(ready) : this.resolveSlowly(source)
+  }
+
+  private async resolveSlowly(pending: DataSource | Promise<DataSource>): Promise<Resolved> {
     let source: DataSource | undefined
     let dataSource: DataSource
     try {
-      source = await this.source()
+      source = await pending
       dataSource = await readyDataSource(source)
     } catch (error) {
       // A driver's own message often names neither host nor port ("connect ETIMEDOUT").
       throw translateError(error, source, { opening: true })
     }
+    return this.settle(dataSource)
+  }
+
+  private settle(dataSource: DataSource): Resolved {
     if (this.resolved) return this.resolved
     const dialect = dialectOf(dataSource)
     this.onResolved(dataSource, dialect)
@@ -65,22 +89,38 @@ export class SessionConnection {
   }
 
   /**
-   * Takes a connection (on SQLite: waits for this data source's earlier sessions).
+   * Takes a connection (on SQLite: waits for this data source's earlier sessions). Without a
+   * promise when nothing needs waiting for (see `resolve`; on SQLite, the lock is free).
    *
    * @throws SessionStateError on SQLite when a session of the call chain that created this one
    * holds the connection (it would wait for itself).
    */
-  async take(): Promise<Connection> {
+  take(): Connection | Promise<Connection> {
     if (this.held) return this.held
-    const { dataSource, dialect } = await this.resolve()
+    const resolved = this.resolve()
+    return resolved instanceof Promise
+      ? resolved.then((ready) => this.open(ready))
+      : this.open(resolved)
+  }
+
+  private open({ dataSource, dialect }: Resolved): Connection | Promise<Connection> {
     if (dialect.kind === "sqlite") refuseNested(this.outer, dataSource)
+    const options = { lockTimeoutMs: this.lockTimeoutMs }
+    let opening: Connection | Promise<Connection>
     try {
-      const open = this.readOnly ? openReadOnlyConnection : openConnection
-      this.held = await open(dataSource, dialect, { lockTimeoutMs: this.lockTimeoutMs })
+      opening = this.readOnly
+        ? openReadOnlyConnection(dataSource, dialect, options)
+        : openConnection(dataSource, dialect, options)
     } catch (error) {
       throw translateError(error, dataSource)
     }
-    return this.held
+    if (!(opening instanceof Promise)) return (this.held = opening)
+    return opening.then(
+      (connection) => (this.held = connection),
+      (error: unknown) => {
+        throw translateError(error, dataSource)
+      },
+    )
   }
 
   /** Rolls back what is open and gives the connection back; a broken one is discarded. */
@@ -89,10 +129,13 @@ export class SessionConnection {
     this.held = undefined
     if (!connection) return
     let broken = false
-    try {
-      await connection.rollback()
-    } catch {
-      broken = true
+    // A commit or a read leaves nothing open: no rollback to wait for.
+    if (connection.inTransaction) {
+      try {
+        await connection.rollback()
+      } catch {
+        broken = true
+      }
     }
     await connection.release(broken)
   }

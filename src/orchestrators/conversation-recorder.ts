@@ -1,4 +1,5 @@
 import { Raw, type DataSource } from "typeorm"
+import { MessageCreate } from "../dto/message.dto"
 import type { Message, MessageStatus } from "../entities/message.entity"
 import { Operator as OperatorRow } from "../entities/operator.entity"
 import { Orchestrator as OrchestratorRow } from "../entities/orchestrator.entity"
@@ -304,13 +305,18 @@ function store(
     status,
   })
   // Staged, not flushed: the transaction's commit writes it (alone, when it is all there is).
-  return stageMessage(s, {
-    type: row.type,
-    content: row.content,
-    prompt: row.prompt ?? null,
-    status: row.status,
-    projectId: row.projectId,
-    ...("userId" in sender && sender.userId ? { userId: sender.userId } : {}),
-    ...("operatorId" in sender && sender.operatorId ? { operatorId: sender.operatorId } : {}),
-  })
+  // Built as a MessageCreate (which declares no transformations), it is validated as it is,
+  // without class-transformer copying a plain object into one first.
+  return stageMessage(
+    s,
+    Object.assign(new MessageCreate(), {
+      type: row.type,
+      content: row.content,
+      prompt: row.prompt ?? null,
+      status: row.status,
+      projectId: row.projectId,
+      ...("userId" in sender && sender.userId ? { userId: sender.userId } : {}),
+      ...("operatorId" in sender && sender.operatorId ? { operatorId: sender.operatorId } : {}),
+    }),
+  )
 }

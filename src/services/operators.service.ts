@@ -88,7 +88,9 @@ export async function getOperator(
   const id = idKey(operatorId)
   const owner = idKey(orchestratorId)
   if (id === undefined || owner === undefined) return null
-  return s.findOne(Operator, { where: { id, orchestratorId: owner } })
+  // By primary key: an operator the session holds already (found by name, say) needs no query.
+  const operator = await s.get(Operator, id)
+  return operator && idKey(operator.orchestratorId) === owner ? operator : null
 }
 
 /**

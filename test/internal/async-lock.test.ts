@@ -82,4 +82,18 @@ describe("AsyncLock", () => {
     expect(lock.isHeld).toBe(true)
     releaseNext()
   })
+
+  it("takes a free lock at once with tryAcquire, and refuses a held one without waiting", async () => {
+    const lock = new AsyncLock()
+    const release = lock.tryAcquire()
+    expect(release).toBeInstanceOf(Function)
+    expect(lock.isHeld).toBe(true)
+    expect(lock.tryAcquire()).toBeUndefined()
+    const waiting = lock.acquire()
+    release!()
+    // Released with a waiter: the lock passes to it, so it is still not free.
+    expect(lock.tryAcquire()).toBeUndefined()
+    ;(await waiting)()
+    expect(lock.isHeld).toBe(false)
+  })
 })

@@ -37,11 +37,12 @@ export interface OpenOptions {
   readonly lockTimeoutMs: number
 }
 
+/** The connection; on SQLite without a promise when the connection is free. */
 export function openConnection(
   dataSource: DataSource,
   dialect: Dialect,
   options: OpenOptions,
-): Promise<Connection> {
+): Connection | Promise<Connection> {
   switch (dialect.kind) {
     case "sqlite":
       return openSqliteConnection(dataSource, options)

@@ -29,40 +29,58 @@ export function isSingleStatement(work: Work): boolean {
  * statement runs alone in autocommit and the transaction is never opened; otherwise the
  * transaction is begun and the work written inside it.
  */
-export async function writeWork(
+export function writeWork(
   unitOfWork: UnitOfWork,
   work: Work,
   connection: Connection,
   alone: boolean,
 ): Promise<void> {
   if (alone && !connection.inTransaction && isSingleStatement(work)) {
-    await unitOfWork.execute(work, autocommitted(connection))
-    return
+    return unitOfWork.execute(work, new Autocommitted(connection))
   }
-  await connection.begin()
-  await unitOfWork.execute(work, connection)
+  return connection.begin().then(() => unitOfWork.execute(work, connection))
 }
 
 // The connection as the persister sees it for a single-statement commit: `run` sends the statement
 // alone. A second one would mean the work was not one statement after all: it is refused rather
-// than committed apart from the first.
-function autocommitted(connection: Connection): Connection {
-  let sent = false
-  return {
-    get queryRunner() {
-      return connection.queryRunner
-    },
-    inTransaction: false,
-    begin: () => Promise.reject(new Error("a single-statement commit opens no transaction")),
-    run(sql, params) {
-      if (sent) return Promise.reject(new Error("a single-statement commit wrote a second one"))
-      sent = true
-      return connection.runAlone(sql, params)
-    },
-    runAlone: (sql, params) => connection.runAlone(sql, params),
-    rows: (sql, params) => connection.rows(sql, params),
-    commit: () => Promise.resolve(),
-    rollback: () => Promise.resolve(),
-    release: (broken) => connection.release(broken),
+// than committed apart from the first. (A class: one object per commit, no closures.)
+class Autocommitted implements Connection {
+  readonly inTransaction = false
+  private sent = false
+
+  constructor(private readonly connection: Connection) {}
+
+  get queryRunner(): Connection["queryRunner"] {
+    return this.connection.queryRunner
+  }
+
+  begin(): Promise<void> {
+    return Promise.reject(new Error("a single-statement commit opens no transaction"))
+  }
+
+  run(sql: string, params: readonly unknown[]): Promise<number> {
+    if (this.sent) return Promise.reject(new Error("a single-statement commit wrote a second one"))
+    this.sent = true
+    return this.connection.runAlone(sql, params)
+  }
+
+  runAlone(sql: string, params: readonly unknown[]): Promise<number> {
+    return this.connection.runAlone(sql, params)
+  }
+
+  rows(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
+    return this.connection.rows(sql, params)
+  }
+
+  commit(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  rollback(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  release(broken?: boolean): Promise<void> {
+    return this.connection.release(broken)
   }
 }

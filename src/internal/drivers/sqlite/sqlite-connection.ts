@@ -87,18 +87,30 @@ function prepare(
   return statement
 }
 
-export async function openSqliteConnection(
+/** The connection, at once when no other session of this process holds it (no promise). */
+export function openSqliteConnection(
   dataSource: DataSource,
   options: OpenOptions,
-): Promise<Connection> {
+): Connection | Promise<Connection> {
   const state = sqliteState(dataSource)
-  const unlock = await state.lock.acquire(
-    options.lockTimeoutMs,
-    () =>
-      new ConnectionError(
-        `Waited ${options.lockTimeoutMs} ms for other sessions on ${describeTarget(dataSource.options)}; close or commit every session you open, and do not open a second session inside a first one on SQLite.`,
-      ),
-  )
+  const unlock = state.lock.tryAcquire()
+  if (unlock) return sqliteConnection(dataSource, state, unlock)
+  return state.lock
+    .acquire(
+      options.lockTimeoutMs,
+      () =>
+        new ConnectionError(
+          `Waited ${options.lockTimeoutMs} ms for other sessions on ${describeTarget(dataSource.options)}; close or commit every session you open, and do not open a second session inside a first one on SQLite.`,
+        ),
+    )
+    .then((release) => sqliteConnection(dataSource, state, release))
+}
+
+function sqliteConnection(
+  dataSource: DataSource,
+  state: SqliteState,
+  unlock: () => void,
+): Connection {
   const db = databaseOf(dataSource)
   // Sessions' COMMITs never run a WAL checkpoint on this thread (sqlite-checkpointer.ts).
   if (state.checkpointer === undefined) state.checkpointer = startCheckpointer(db) ?? null

@@ -40,6 +40,8 @@ export interface ColumnPlan {
   readonly generateUuid: boolean
   readonly toDatabase: (value: unknown) => unknown
   readonly fromDatabase: (value: unknown) => unknown
+  /** `fromDatabase` hands the value over as it is: a hydrator copies it without a call. */
+  readonly readsAsIs: boolean
   /**
    * Whether the entity's value still is what the row holds. Snapshots are kept as the database
    * has the value (as written, or as read: a row read is its own snapshot, nothing is copied).
@@ -101,7 +103,7 @@ const DATE_TYPES = new Set<unknown>([
 
 type Conversions = Pick<
   ColumnPlan,
-  "toDatabase" | "fromDatabase" | "unchanged" | "restore" | "keep"
+  "toDatabase" | "fromDatabase" | "readsAsIs" | "unchanged" | "restore" | "keep"
 >
 
 const keepAsIs = (converted: unknown): unknown => converted
@@ -121,6 +123,7 @@ function conversions(
       toDatabase: (value) =>
         typeof value === "string" ? lowerUuid(value) : value === undefined ? null : value,
       fromDatabase: (value) => value,
+      readsAsIs: true,
       unchanged: (value, snapshot) =>
         value === snapshot ||
         (value == null && snapshot == null) ||
@@ -133,6 +136,7 @@ function conversions(
     return {
       toDatabase: (value) => (value === undefined ? null : value),
       fromDatabase: (value) => value,
+      readsAsIs: true,
       unchanged: (value, snapshot) => value === snapshot || (value == null && snapshot == null),
       restore: (snapshot) => snapshot,
       keep: keepAsIs,
@@ -140,10 +144,11 @@ function conversions(
   }
   if (simple && DATE_TYPES.has(column.type) && dialect.kind === "sqlite") {
     const fromDatabase = (value: unknown): unknown =>
-      typeof value === "string" ? parseSqliteDateTime(value) : value
+      typeof value === "string" ? readSqliteDate(value) : value
     return {
       toDatabase: (value) => (value instanceof Date ? sqliteDateTime(value) : (value ?? null)),
       fromDatabase,
+      readsAsIs: false,
       unchanged: (value, snapshot) =>
         value instanceof Date
           ? sqliteDateTime(value) === snapshot
@@ -163,6 +168,7 @@ function conversions(
     return {
       toDatabase: (value) => (value === undefined ? null : value),
       fromDatabase,
+      readsAsIs: false,
       // A snapshot holds a Date read from the database, or the time of one written.
       keep: (converted) => (converted instanceof Date ? converted.getTime() : converted),
       unchanged: (value, snapshot) =>
@@ -185,6 +191,7 @@ function conversions(
   return {
     toDatabase,
     fromDatabase,
+    readsAsIs: false,
     unchanged: (value, snapshot) => {
       const current = toDatabase(value)
       return current === snapshot || comparable(current) === comparable(snapshot)
@@ -232,6 +239,19 @@ export function planColumn(
     check: valueCheckOf(column),
     ...conversions(column, dialect, dataSource),
   }
+}
+
+// A row's two stamps are one time until it is updated (one flush wrote both), and rows written
+// by one flush share it too: the text parsed last is remembered, for every date column alike.
+let lastDateText = ""
+let lastDateTime = Number.NaN
+
+function readSqliteDate(text: string): Date {
+  if (text !== lastDateText) {
+    lastDateTime = parseSqliteDateTime(text).getTime()
+    lastDateText = text
+  }
+  return new Date(lastDateTime)
 }
 
 const UPPER_CASE = /[A-Z]/

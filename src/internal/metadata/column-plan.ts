@@ -43,6 +43,13 @@ export interface ColumnPlan {
   /** `fromDatabase` hands the value over as it is: a hydrator copies it without a call. */
   readonly readsAsIs: boolean
   /**
+   * The entity's value of a row just read, where the row becomes the entity's snapshot: the
+   * driver's own object goes to the entity and the row keeps what a snapshot keeps of it
+   * (`keep`), instead of the entity getting a copy. Undefined: `fromDatabase` of the value. Never
+   * set for primary-key and join columns, whose row values readers still use as keys.
+   */
+  readonly fromRow: ((row: unknown[], index: number) => unknown) | undefined
+  /**
    * Whether the entity's value still is what the row holds. Snapshots are kept as the database
    * has the value (as written, or as read: a row read is its own snapshot, nothing is copied).
    */
@@ -104,7 +111,7 @@ const DATE_TYPES = new Set<unknown>([
 type Conversions = Pick<
   ColumnPlan,
   "toDatabase" | "fromDatabase" | "readsAsIs" | "unchanged" | "restore" | "keep"
->
+> & { readonly fromRow?: ColumnPlan["fromRow"] }
 
 const keepAsIs = (converted: unknown): unknown => converted
 
@@ -165,12 +172,21 @@ function conversions(
         : value === null
           ? value
           : driver.prepareHydratedValue(value, column)
+    const keep = (converted: unknown): unknown =>
+      converted instanceof Date ? converted.getTime() : converted
     return {
       toDatabase: (value) => (value === undefined ? null : value),
       fromDatabase,
       readsAsIs: false,
+      // The driver's Date to the entity, its time to the snapshot: one Date per value, not two.
+      fromRow: (row, index) => {
+        const value = row[index]
+        if (!(value instanceof Date)) return fromDatabase(value)
+        row[index] = keep(value)
+        return value
+      },
       // A snapshot holds a Date read from the database, or the time of one written.
-      keep: (converted) => (converted instanceof Date ? converted.getTime() : converted),
+      keep,
       unchanged: (value, snapshot) =>
         value instanceof Date
           ? value.getTime() === (snapshot instanceof Date ? snapshot.getTime() : snapshot)
@@ -237,7 +253,9 @@ export function planColumn(
     key: isUuid ? (value) => keyOf(typeof value === "string" ? lowerUuid(value) : value) : keyOf,
     generateUuid: column.isPrimary && (isUuid || column.generationStrategy === "uuid"),
     check: valueCheckOf(column),
+    fromRow: undefined,
     ...conversions(column, dialect, dataSource),
+    ...(column.isPrimary || relation ? { fromRow: undefined } : {}),
   }
 }
 

@@ -163,15 +163,19 @@ export class EntityPlan {
     return ids
   }
 
-  /** A new instance of the entity from a row in column order, without its constructor. */
-  hydrate(row: readonly unknown[]): object {
+  /**
+   * A new instance of the entity from a row in column order, without its constructor. The row
+   * is left holding what the entity's snapshot keeps of each value (a Date's time, say): it
+   * becomes the snapshot.
+   */
+  hydrate(row: unknown[]): object {
     const entity = Object.create(this.prototype) as object
     this.assignRow(entity, row)
     return entity
   }
 
-  /** Copies a row's values onto an existing instance. */
-  assignRow(entity: object, row: readonly unknown[]): void {
+  /** Copies a row's values onto an existing instance; the row is left as `hydrate` leaves it. */
+  assignRow(entity: object, row: unknown[]): void {
     ;(this.assigner ??= compileRowAssigner(this.columns))(entity, row)
   }
 

@@ -201,7 +201,13 @@ async function rawGraph(target: Target, owners: Owners): Promise<void> {
 async function analyze(target: Target): Promise<void> {
   const tables = ["orchestrator", "operator", "project", "tool", "orchestrator_tool_link"]
   const raw = target.raw
-  if (raw.kind === "sqlite") raw.db.exec("ANALYZE")
-  else if (raw.kind === "postgres") await raw.pool.query(`ANALYZE ${tables.join(", ")}`)
+  if (raw.kind === "sqlite") {
+    raw.db.exec("ANALYZE")
+    // SQLite loads statistics into each connection when its schema changes, and ANALYZE on one
+    // connection is no schema change for another: the data source's connection (the Session's
+    // and TypeORM's) reloads them here, or it plans with those of the first run (a table of one
+    // row), walking the whole primary-key index to order ten operators.
+    await target.dataSource.query("ANALYZE sqlite_schema")
+  } else if (raw.kind === "postgres") await raw.pool.query(`ANALYZE ${tables.join(", ")}`)
   else await raw.pool.query(`ANALYZE TABLE ${tables.map((table) => `\`${table}\``).join(", ")}`)
 }

@@ -40,6 +40,15 @@ export interface ColumnPlan {
   readonly generateUuid: boolean
   readonly toDatabase: (value: unknown) => unknown
   readonly fromDatabase: (value: unknown) => unknown
+  /** `fromDatabase` hands the value over as it is: a hydrator copies it without a call. */
+  readonly readsAsIs: boolean
+  /**
+   * The entity's value of a row just read, where the row becomes the entity's snapshot: the
+   * driver's own object goes to the entity and the row keeps what a snapshot keeps of it
+   * (`keep`), instead of the entity getting a copy. Undefined: `fromDatabase` of the value. Never
+   * set for primary-key and join columns, whose row values readers still use as keys.
+   */
+  readonly fromRow: ((row: unknown[], index: number) => unknown) | undefined
   /**
    * Whether the entity's value still is what the row holds. Snapshots are kept as the database
    * has the value (as written, or as read: a row read is its own snapshot, nothing is copied).
@@ -101,8 +110,8 @@ const DATE_TYPES = new Set<unknown>([
 
 type Conversions = Pick<
   ColumnPlan,
-  "toDatabase" | "fromDatabase" | "unchanged" | "restore" | "keep"
->
+  "toDatabase" | "fromDatabase" | "readsAsIs" | "unchanged" | "restore" | "keep"
+> & { readonly fromRow?: ColumnPlan["fromRow"] }
 
 const keepAsIs = (converted: unknown): unknown => converted
 
@@ -121,6 +130,7 @@ function conversions(
       toDatabase: (value) =>
         typeof value === "string" ? lowerUuid(value) : value === undefined ? null : value,
       fromDatabase: (value) => value,
+      readsAsIs: true,
       unchanged: (value, snapshot) =>
         value === snapshot ||
         (value == null && snapshot == null) ||
@@ -133,6 +143,7 @@ function conversions(
     return {
       toDatabase: (value) => (value === undefined ? null : value),
       fromDatabase: (value) => value,
+      readsAsIs: true,
       unchanged: (value, snapshot) => value === snapshot || (value == null && snapshot == null),
       restore: (snapshot) => snapshot,
       keep: keepAsIs,
@@ -140,10 +151,11 @@ function conversions(
   }
   if (simple && DATE_TYPES.has(column.type) && dialect.kind === "sqlite") {
     const fromDatabase = (value: unknown): unknown =>
-      typeof value === "string" ? parseSqliteDateTime(value) : value
+      typeof value === "string" ? readSqliteDate(value) : value
     return {
       toDatabase: (value) => (value instanceof Date ? sqliteDateTime(value) : (value ?? null)),
       fromDatabase,
+      readsAsIs: false,
       unchanged: (value, snapshot) =>
         value instanceof Date
           ? sqliteDateTime(value) === snapshot
@@ -160,11 +172,21 @@ function conversions(
         : value === null
           ? value
           : driver.prepareHydratedValue(value, column)
+    const keep = (converted: unknown): unknown =>
+      converted instanceof Date ? converted.getTime() : converted
     return {
       toDatabase: (value) => (value === undefined ? null : value),
       fromDatabase,
+      readsAsIs: false,
+      // The driver's Date to the entity, its time to the snapshot: one Date per value, not two.
+      fromRow: (row, index) => {
+        const value = row[index]
+        if (!(value instanceof Date)) return fromDatabase(value)
+        row[index] = keep(value)
+        return value
+      },
       // A snapshot holds a Date read from the database, or the time of one written.
-      keep: (converted) => (converted instanceof Date ? converted.getTime() : converted),
+      keep,
       unchanged: (value, snapshot) =>
         value instanceof Date
           ? value.getTime() === (snapshot instanceof Date ? snapshot.getTime() : snapshot)
@@ -185,6 +207,7 @@ function conversions(
   return {
     toDatabase,
     fromDatabase,
+    readsAsIs: false,
     unchanged: (value, snapshot) => {
       const current = toDatabase(value)
       return current === snapshot || comparable(current) === comparable(snapshot)
@@ -230,8 +253,23 @@ export function planColumn(
     key: isUuid ? (value) => keyOf(typeof value === "string" ? lowerUuid(value) : value) : keyOf,
     generateUuid: column.isPrimary && (isUuid || column.generationStrategy === "uuid"),
     check: valueCheckOf(column),
+    fromRow: undefined,
     ...conversions(column, dialect, dataSource),
+    ...(column.isPrimary || relation ? { fromRow: undefined } : {}),
   }
+}
+
+// A row's two stamps are one time until it is updated (one flush wrote both), and rows written
+// by one flush share it too: the text parsed last is remembered, for every date column alike.
+let lastDateText = ""
+let lastDateTime = Number.NaN
+
+function readSqliteDate(text: string): Date {
+  if (text !== lastDateText) {
+    lastDateTime = parseSqliteDateTime(text).getTime()
+    lastDateText = text
+  }
+  return new Date(lastDateTime)
 }
 
 const UPPER_CASE = /[A-Z]/

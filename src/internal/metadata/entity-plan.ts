@@ -2,9 +2,10 @@ import type { DataSource, EntityMetadata } from "typeorm"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import { uuidv7 } from "../../uuid"
 import type { Dialect } from "../drivers/dialect"
-import { planColumn, readColumn, writeColumn, type ColumnPlan } from "./column-plan"
+import { planColumn, readColumn, type ColumnPlan } from "./column-plan"
 import { entityEventsOf, type EntityEvents } from "./entity-events"
 import { escapeTablePath, planLink, type LinkPlan } from "./link-plan"
+import { compileRowAssigner, type RowAssigner } from "./row-hydrator"
 
 /** A class, as entity metadata names its target. */
 export type Constructor = abstract new (...args: never[]) => object
@@ -45,6 +46,8 @@ export class EntityPlan {
   readonly afterLoad: boolean
   private readonly subsets = new Map<string, readonly ColumnPlan[]>()
   private shallow: EntityMetadata | undefined
+  private readonly prototype: object
+  private assigner: RowAssigner | undefined
 
   constructor(
     readonly metadata: EntityMetadata,
@@ -79,6 +82,7 @@ export class EntityPlan {
     this.version = this.columns.find((column) => column.column.isVersion)
     this.events = entityEventsOf(metadata, dataSource)
     this.afterLoad = this.events?.afterLoad ?? false
+    this.prototype = (metadata.target as Constructor).prototype as object
   }
 
   /**
@@ -159,24 +163,20 @@ export class EntityPlan {
     return ids
   }
 
-  /** A new instance of the entity from a row in column order, without its constructor. */
-  hydrate(row: readonly unknown[]): object {
-    const entity = Object.create(
-      (this.metadata.target as Constructor).prototype as object,
-    ) as Record<string, unknown>
+  /**
+   * A new instance of the entity from a row in column order, without its constructor. The row
+   * is left holding what the entity's snapshot keeps of each value (a Date's time, say): it
+   * becomes the snapshot.
+   */
+  hydrate(row: unknown[]): object {
+    const entity = Object.create(this.prototype) as object
     this.assignRow(entity, row)
     return entity
   }
 
-  /** Copies a row's values onto an existing instance. */
-  assignRow(entity: Record<string, unknown>, row: readonly unknown[]): void {
-    for (const column of this.columns) {
-      if (column.property !== undefined) {
-        entity[column.property] = column.fromDatabase(row[column.index])
-      } else if (column.embedded) {
-        writeColumn(entity, column, column.fromDatabase(row[column.index]))
-      }
-    }
+  /** Copies a row's values onto an existing instance; the row is left as `hydrate` leaves it. */
+  assignRow(entity: object, row: unknown[]): void {
+    ;(this.assigner ??= compileRowAssigner(this.columns))(entity, row)
   }
 
   /** Gives a primary key the application can generate (uuid) a value, if it has none. */

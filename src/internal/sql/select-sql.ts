@@ -70,10 +70,13 @@ export interface FindShape {
  */
 export function findSql(plan: EntityPlan, shape: FindShape): string {
   const { keyset } = shape
-  const keysetKey = keyset ? `${keyset.side}:${keyset.column.index}:${keyset.tie.index}` : ""
-  const key = `f:${shape.where.map((column) => column.index).join(",")}|${keysetKey}|${shape.order
-    .map(({ column, direction }) => `${column.index}:${direction}`)
-    .join(",")}|${shape.take}|${shape.skip}`
+  // Built on every find: one string, no arrays in between.
+  let key = "f:"
+  for (const column of shape.where) key += `${column.index},`
+  if (keyset) key += `|${keyset.side}:${keyset.column.index}:${keyset.tie.index}`
+  key += "|"
+  for (const { column, direction } of shape.order) key += `${column.index}:${direction},`
+  key += shape.take ? (shape.skip ? "|take|skip" : "|take") : shape.skip ? "|skip" : "|"
   return cachedSql(plan, key, () => {
     const { dialect } = plan
     let parameter = 0

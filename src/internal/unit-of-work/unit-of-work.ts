@@ -162,12 +162,12 @@ export class UnitOfWork implements RowAdopter {
   // ---------------------------------------------------------------------------------------------
   // Reading (RowAdopter)
 
-  adoptRow(plan: EntityPlan, row: readonly unknown[]): object {
+  adoptRow(plan: EntityPlan, row: unknown[]): object {
     const identity = plan.rowIdentity(row)
     const existing = this.lookup(plan, identity)
     if (existing) return existing
     const entity = plan.hydrate(row)
-    setSnapshot(entity, row as unknown[]) // the row as read is the snapshot: nothing to copy
+    setSnapshot(entity, row) // the row as read (and as hydrate left it) is the snapshot
     if (plan.links.length > 0) setLinks(entity, loadedLinks(plan, entity))
     this.identities.set(plan.metadata, identity, entity)
     if (plan.afterLoad) (this.hydrated ??= []).push(entity)
@@ -184,9 +184,9 @@ export class UnitOfWork implements RowAdopter {
   }
 
   /** Overwrites an instance with a fresh row and forgets what was changed in memory. */
-  refreshFromRow(plan: EntityPlan, entity: object, row: readonly unknown[]): void {
-    plan.assignRow(entity as Record<string, unknown>, row)
-    setSnapshot(entity, row as unknown[])
+  refreshFromRow(plan: EntityPlan, entity: object, row: unknown[]): void {
+    plan.assignRow(entity, row)
+    setSnapshot(entity, row)
     const identity = plan.identity(entity)
     if (identity !== undefined) this.identities.set(plan.metadata, identity, entity)
     if (plan.afterLoad) (this.hydrated ??= []).push(entity)

@@ -6,7 +6,6 @@ import {
   field,
   type MessageClass,
   type MessageData,
-  MessageDecodeError,
   type MessageFields,
   NodeSummary,
   Param,
@@ -17,20 +16,10 @@ import {
   TextMessage,
   ToolCall,
 } from "../../src"
-import { sampleCases } from "./samples"
+import { decodeError, sampleCases } from "./samples"
 
 function classOf(message: ConcreteMessage): MessageClass {
   return message.constructor as MessageClass
-}
-
-function decodeError(run: () => unknown): MessageDecodeError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(MessageDecodeError)
-    return error as MessageDecodeError
-  }
-  throw new Error("expected a MessageDecodeError")
 }
 
 describe("ConcreteMessage", () => {

@@ -3,7 +3,6 @@ import {
   decodeMessage,
   field,
   Message,
-  MessageDecodeError,
   type MessageClass,
   type MessageFields,
   messageFromObj,
@@ -13,20 +12,10 @@ import {
   TextMessage,
   uuidv7,
 } from "../../src"
-import { sampleCases } from "./samples"
+import { decodeError, sampleCases } from "./samples"
 
 function row(type: string, content: string): Message {
   return Object.assign(new Message(), { type, content, projectId: uuidv7(), userId: uuidv7() })
-}
-
-function decodeError(run: () => unknown): MessageDecodeError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(MessageDecodeError)
-    return error as MessageDecodeError
-  }
-  throw new Error("expected a MessageDecodeError")
 }
 
 describe("Message.toObj()", () => {

@@ -12,19 +12,7 @@ import {
   Summary,
   TextMessage,
   ToolCall,
-  MessageDecodeError,
 } from "../../src"
-
-/** The MessageDecodeError `run` throws (the test fails if it throws nothing or another error). */
-export function decodeError(run: () => unknown): MessageDecodeError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(MessageDecodeError)
-    return error as MessageDecodeError
-  }
-  throw new Error("expected a MessageDecodeError")
-}
 
 /** One instance of every built-in type, with awkward text (quotes, newlines, emoji, unicode). */
 export function sampleMessages(): ConcreteMessage[] {

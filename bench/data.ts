@@ -89,6 +89,11 @@ export const MESSAGE_COLUMNS = [
   "operator_id",
 ] as const
 
+/** A date as the raw drivers bind it: SQLite stores the package's timestamps as UTC text. */
+export function driverDate(kind: Target["kind"], date: Date): Date | string {
+  return kind === "sqlite" ? date.toISOString().replace("T", " ").replace("Z", "") : date
+}
+
 /** A message row as the raw drivers bind it; dates in the driver's form. */
 export function messageRow(
   kind: Target["kind"],
@@ -97,7 +102,7 @@ export function messageRow(
   owners: Owners,
   now: Date = new Date(),
 ): unknown[] {
-  const date = kind === "sqlite" ? now.toISOString().replace("T", " ").replace("Z", "") : now
+  const date = driverDate(kind, now)
   const byUser = i % 2 === 0
   return [
     uuidv7(),
@@ -126,6 +131,45 @@ export function insertMessagesSql(kind: Target["kind"], rows: number): string {
     return `(${slots.join(", ")})`
   })
   return `INSERT INTO ${quote(kind, "message")} (${columns}) VALUES ${values.join(", ")}`
+}
+
+/** Rows per INSERT statement when the read workloads seed their messages. */
+const SEED_ROWS_PER_INSERT = 500
+
+/**
+ * Seeds `total` message rows for the read workloads straight through the raw driver, then
+ * refreshes the planner's statistics; `place(i)` gives row i's project and creation time.
+ */
+export async function seedMessageRows(
+  target: Target,
+  owners: Owners,
+  total: number,
+  place: (i: number) => { readonly projectId: string; readonly createdAt: Date },
+): Promise<void> {
+  const kind = target.kind
+  const chunk = SEED_ROWS_PER_INSERT
+  const rowsFor = (start: number, count: number): unknown[] =>
+    Array.from({ length: count }, (_, offset) => {
+      const { projectId, createdAt } = place(start + offset)
+      return messageRow(kind, start + offset, projectId, owners, createdAt)
+    }).flat()
+  const raw = target.raw
+  if (raw.kind === "sqlite") {
+    const insert = raw.db.prepare(insertMessagesSql(kind, chunk))
+    raw.db.transaction(() => {
+      for (let start = 0; start < total; start += chunk) insert.run(...rowsFor(start, chunk))
+    })()
+    raw.db.exec("ANALYZE")
+    return
+  }
+  for (let start = 0; start < total; start += chunk) {
+    const count = Math.min(chunk, total - start)
+    if (raw.kind === "postgres")
+      await raw.pool.query(insertMessagesSql(kind, count), rowsFor(start, count))
+    else await raw.pool.query(insertMessagesSql(kind, count), rowsFor(start, count))
+  }
+  if (raw.kind === "postgres") await raw.pool.query("ANALYZE message")
+  else await raw.pool.query("ANALYZE TABLE message")
 }
 
 const statementCache = new WeakMap<object, Map<string, Statement>>()

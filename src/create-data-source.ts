@@ -6,7 +6,6 @@ import {
   entityUseError,
   hasMissingTables,
   isDeclaredEntity,
-  prepareApplicationTables,
   recheckMissingTables,
 } from "./application-entities"
 import { loadApplicationFiles } from "./application-files"
@@ -20,10 +19,10 @@ import { ENTITIES } from "./entities"
 import { adaptPortableColumns } from "./internal/portable-types"
 import { closeReadReplicas, registerReadReplicas } from "./internal/replica-pools"
 import { stopSqliteCheckpointer } from "./internal/drivers/sqlite/sqlite-connection"
-import { translateError } from "./internal/errors/translate-error"
-import { inSqliteMigration, migrate } from "./migrate"
+import { inSqliteMigration } from "./migrate"
 import { TimestampSubscriber } from "./mixins/timestamp-subscriber"
 import { ConcreteNamingStrategy } from "./naming-strategy"
+import { openPreparedDataSource } from "./open-prepared-data-source"
 import { readReplicasFromEnv } from "./read-replicas-option"
 
 type EntityList = NonNullable<DataSourceOptions["entities"]>
@@ -190,20 +189,10 @@ export async function closeDataSource(): Promise<void> {
 
 async function openDataSource(): Promise<DataSource> {
   const env = loadEnv()
-  const dataSource = createDataSource({ env, allDeclaredEntities: true })
-  try {
-    await dataSource.initialize()
-  } catch (error) {
-    // A typed error naming the database (password masked), as sessions report it.
-    throw translateError(error, dataSource, { opening: true })
-  }
-  try {
-    await migrate(dataSource)
-    await prepareApplicationTables(dataSource, { create: isEmbeddedDefault(env) })
-  } catch (error) {
-    await dataSource.destroy()
-    throw translateError(error, dataSource)
-  }
+  const dataSource = await openPreparedDataSource(
+    createDataSource({ env, allDeclaredEntities: true }),
+    { createTables: isEmbeddedDefault(env) },
+  )
   sharedMissingTables = hasMissingTables(dataSource)
   return dataSource
 }

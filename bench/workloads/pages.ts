@@ -1,7 +1,7 @@
 import { Message, Session, getMessagePage, getMessages } from "../../src"
 import { KeysetCondition } from "../../src/internal/read/keyset-condition"
 import { encodeMessageCursor } from "../../src/services/message-cursor"
-import { insertMessagesSql, messageRow, prepared, quote, seedOwners, type Owners } from "../data"
+import { driverDate, prepared, quote, seedMessageRows, seedOwners, type Owners } from "../data"
 import { nowMs, summarize } from "../stats"
 import type { Target } from "../targets"
 import type { Sizes, Workload } from "../workload"
@@ -134,7 +134,7 @@ async function readPage(
   const kind = target.kind
   const params: unknown[] = [projectId]
   if (page === "cursor") {
-    const at = kind === "sqlite" ? sqliteText(boundary.createdAt) : boundary.createdAt
+    const at = driverDate(kind, boundary.createdAt)
     params.push(at, at, at, boundary.id)
   }
   if (page === "offset") params.push(depth)
@@ -169,39 +169,16 @@ function pageSql(kind: Target["kind"], page: Page): string {
   return `SELECT * FROM ${q("message")}${hint} WHERE ${where} ORDER BY ${q("created_at")}, ${q("id")} LIMIT ${PAGE}${offset}`
 }
 
-function sqliteText(date: Date): string {
-  return date.toISOString().replace("T", " ").replace("Z", "")
-}
-
 async function seed(target: Target, sizes: Sizes): Promise<PagesState> {
   const owners = await seedOwners(target, 1)
   const projectId = owners.projectIds[0]!
   const total = sizes.readSeedMessages
-  const kind = target.kind
-  const chunk = 500
+  // Two messages a millisecond: pages must order ties by id.
   const base = Date.now() - total
-  const rowsFor = (start: number, count: number): unknown[] =>
-    Array.from({ length: count }, (_, offset) => {
-      const i = start + offset
-      return messageRow(kind, i, projectId, owners, new Date(base + Math.floor(i / 2)))
-    }).flat()
-  const raw = target.raw
-  if (raw.kind === "sqlite") {
-    const insert = raw.db.prepare(insertMessagesSql(kind, chunk))
-    raw.db.transaction(() => {
-      for (let start = 0; start < total; start += chunk) insert.run(...rowsFor(start, chunk))
-    })()
-    raw.db.exec("ANALYZE")
-  } else {
-    for (let start = 0; start < total; start += chunk) {
-      const count = Math.min(chunk, total - start)
-      if (raw.kind === "postgres")
-        await raw.pool.query(insertMessagesSql(kind, count), rowsFor(start, count))
-      else await raw.pool.query(insertMessagesSql(kind, count), rowsFor(start, count))
-    }
-    if (raw.kind === "postgres") await raw.pool.query("ANALYZE message")
-    else await raw.pool.query("ANALYZE TABLE message")
-  }
+  await seedMessageRows(target, owners, total, (i) => ({
+    projectId,
+    createdAt: new Date(base + Math.floor(i / 2)),
+  }))
   const depth = total / 2
   await using session = new Session(target.dataSource)
   const [boundary] = await getMessages(session, projectId, { skip: depth - 1, limit: 1 })

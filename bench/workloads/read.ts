@@ -1,5 +1,5 @@
 import { Message, Session } from "../../src"
-import { insertMessagesSql, messageRow, prepared, quote, seedOwners, type Owners } from "../data"
+import { prepared, quote, seedMessageRows, seedOwners, type Owners } from "../data"
 import { nowMs, summarize } from "../stats"
 import type { Target } from "../targets"
 import type { Workload } from "../workload"
@@ -59,33 +59,12 @@ async function latest(variant: string, target: Target, projectId: string): Promi
   return (rows as unknown[]).length
 }
 
-async function seedMessages(target: Target, owners: Owners, total: number): Promise<void> {
-  const kind = target.kind
-  const chunk = 500
+function seedMessages(target: Target, owners: Owners, total: number): Promise<void> {
   const base = Date.now() - total
-  const rowsFor = (start: number, count: number): unknown[] =>
-    Array.from({ length: count }, (_, offset) => {
-      const i = start + offset
-      const projectId = owners.projectIds[i % owners.projectIds.length]!
-      return messageRow(kind, i, projectId, owners, new Date(base + i))
-    }).flat()
-  const raw = target.raw
-  if (raw.kind === "sqlite") {
-    const insert = raw.db.prepare(insertMessagesSql(kind, chunk))
-    raw.db.transaction(() => {
-      for (let start = 0; start < total; start += chunk) insert.run(...rowsFor(start, chunk))
-    })()
-    raw.db.exec("ANALYZE")
-    return
-  }
-  for (let start = 0; start < total; start += chunk) {
-    const count = Math.min(chunk, total - start)
-    if (raw.kind === "postgres")
-      await raw.pool.query(insertMessagesSql(kind, count), rowsFor(start, count))
-    else await raw.pool.query(insertMessagesSql(kind, count), rowsFor(start, count))
-  }
-  if (raw.kind === "postgres") await raw.pool.query("ANALYZE message")
-  else await raw.pool.query("ANALYZE TABLE message")
+  return seedMessageRows(target, owners, total, (i) => ({
+    projectId: owners.projectIds[i % owners.projectIds.length]!,
+    createdAt: new Date(base + i),
+  }))
 }
 
 /** The query plan of the W3 query, to show it uses the (project_id, created_at) index. */

@@ -52,7 +52,13 @@ export async function openReadOnlyConnection(
           if (held.replica === undefined || !replicaFailed(primary, held.replica, error))
             throw error
           await held.connection.release(true).catch(() => undefined)
-          held = await openReadOnly(primary, dialect, options)
+          try {
+            held = await openReadOnly(primary, dialect, options)
+          } catch (reopening) {
+            // Only the primary's failure comes out of openReadOnly: named here, because the
+            // session would name the server of `held`, the replica just released.
+            throw translateError(reopening, primary)
+          }
         }
       }
     },
@@ -73,9 +79,9 @@ async function openReadOnly(
     try {
       await beginReadOnly(lease.connection)
       return { connection: lease.connection, replica: lease.replica }
-    } catch {
+    } catch (error) {
       // It gave a connection that failed at once (a replica shutting down): try the next.
-      markReplicaDown(primary, lease.replica)
+      markReplicaDown(primary, lease.replica, error)
       await lease.connection.release(true).catch(() => undefined)
     }
   }
@@ -100,7 +106,7 @@ function replicaFailed(primary: DataSource, replica: number, error: unknown): bo
   if (!(translateError(error, replicaDataSource(primary, replica)) instanceof ConnectionError)) {
     return false
   }
-  markReplicaDown(primary, replica)
+  markReplicaDown(primary, replica, error)
   return true
 }
 

@@ -36,7 +36,7 @@ const registry = new WeakMap<DataSource, Replicas>()
 export function registerReadReplicas(
   primary: DataSource,
   targets: readonly ReplicaTarget[],
-  options: ReplicaSetOptions = {},
+  options: Pick<ReplicaSetOptions, "retryAfterMs" | "now"> = {},
 ): void {
   if (targets.length === 0) return
   const sources = new Array<DataSource | undefined>(targets.length).fill(undefined)
@@ -45,7 +45,11 @@ export function registerReadReplicas(
     targets,
     sources,
     closed: false,
-    set: new ReplicaSet(targets.length, (replica) => openOnReplica(replicas, replica), options),
+    set: new ReplicaSet(targets.length, (replica) => openOnReplica(replicas, replica), {
+      ...options,
+      onDown: (replica, reason) => reportDown(replicas, replica, reason),
+      onBack: (replica) => reportBack(replicas, replica),
+    }),
   }
   registry.set(primary, replicas)
 }
@@ -62,9 +66,9 @@ export async function takeReplicaConnection(
   return replicas.set.take()
 }
 
-/** Leaves a replica whose connection failed out for a while. */
-export function markReplicaDown(primary: DataSource, replica: number): void {
-  registry.get(primary)?.set.markDown(replica)
+/** Leaves a replica whose connection failed (`reason`) out for a while. */
+export function markReplicaDown(primary: DataSource, replica: number, reason: unknown): void {
+  registry.get(primary)?.set.markDown(replica, reason)
 }
 
 /** The data source of one replica, once built (for error messages naming it). */
@@ -92,6 +96,40 @@ async function openOnReplica(replicas: Replicas, replica: number): Promise<Conne
     throw new Error("the data source was destroyed")
   }
   return openConnection(source, dialectOf(source), { lockTimeoutMs: 0 })
+}
+
+// One line through the primary's TypeORM logger each time a replica goes out of service and
+// comes back (not per session or per read): TypeORM prints "warn" and "info" lines when the
+// data source's `logging` asks for them; a custom `logger` receives them all.
+function reportDown(replicas: Replicas, replica: number, reason: unknown): void {
+  if (replicas.closed) return
+  const target = replicas.targets[replica]!
+  const why = masked(target, replicas.primary, firstLine(reason))
+  const seconds = replicas.set.retryAfterMs / 1_000
+  replicas.primary.logger.log(
+    "warn",
+    `concrete-db: read replica ${target.host}:${target.port} failed (${why}) and is left out for ${seconds} s at a time until it answers again; readOnly sessions read from the other replicas or the primary meanwhile.`,
+  )
+}
+
+function reportBack(replicas: Replicas, replica: number): void {
+  if (replicas.closed) return
+  const target = replicas.targets[replica]!
+  replicas.primary.logger.log(
+    "info",
+    `concrete-db: read replica ${target.host}:${target.port} answers again; readOnly sessions read from it again.`,
+  )
+}
+
+function firstLine(reason: unknown): string {
+  const message = reason instanceof Error ? reason.message : String(reason)
+  return message.split("\n")[0]!.replace(/\.$/, "")
+}
+
+// A driver's message does not carry the password; should one ever, it is cut out here.
+function masked(target: ReplicaTarget, primary: DataSource, text: string): string {
+  const password = target.password ?? (primary.options as { password?: unknown }).password
+  return typeof password === "string" && password !== "" ? text.split(password).join("***") : text
 }
 
 function replicaSource(primary: DataSource, target: ReplicaTarget): DataSource {

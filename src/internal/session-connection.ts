@@ -145,9 +145,12 @@ export class SessionConnection {
    * touched, which the driver's error often does not.
    */
   translate(error: unknown): ConcreteDbError {
+    // The data source of the held connection: a readOnly session's may be a read replica's,
+    // and the message names the server that failed.
+    const dataSource = this.held?.queryRunner.connection ?? this.dataSource
     if (error instanceof StatementFailure) {
-      return translateError(error.cause, this.dataSource, { table: error.table })
+      return translateError(error.cause, dataSource, { table: error.table })
     }
-    return translateError(error, this.dataSource)
+    return translateError(error, dataSource)
   }
 }

@@ -1,9 +1,7 @@
 import type { DataSource } from "typeorm"
-import { prepareApplicationTables } from "../application-entities"
 import { createDataSource } from "../create-data-source"
 import { isEmbeddedDefault, loadEnv } from "../data-source-options"
-import { translateError } from "../internal/errors/translate-error"
-import { migrate } from "../migrate"
+import { openPreparedDataSource } from "../open-prepared-data-source"
 import type { ConcreteDbModuleOptions } from "./concrete-db-module-options"
 
 /**
@@ -15,22 +13,12 @@ import type { ConcreteDbModuleOptions } from "./concrete-db-module-options"
 export async function openModuleDataSource(options: ConcreteDbModuleOptions): Promise<DataSource> {
   const extra = options.dataSource ?? {}
   const env = extra.env ?? loadEnv(extra.cwd)
-  const dataSource = createDataSource({ allDeclaredEntities: true, ...extra, env })
-  try {
-    await dataSource.initialize()
-  } catch (error) {
-    throw translateError(error, dataSource, { opening: true })
-  }
-  try {
-    if (options.migrate !== false) await migrate(dataSource)
-    // Options naming the database configure it as much as DB_* variables do.
-    const embedded =
-      isEmbeddedDefault(env) && !["type", "database", "url"].some((key) => key in extra)
-    await prepareApplicationTables(dataSource, { create: embedded })
-  } catch (error) {
-    await dataSource.destroy()
-    throw translateError(error, dataSource)
-  }
+  // Options naming the database configure it as much as DB_* variables do.
+  const embedded =
+    isEmbeddedDefault(env) && !["type", "database", "url"].some((key) => key in extra)
   // A missing table of the application is reported when its entity is used (MissingTableError).
-  return dataSource
+  return openPreparedDataSource(createDataSource({ allDeclaredEntities: true, ...extra, env }), {
+    migrate: options.migrate !== false,
+    createTables: embedded,
+  })
 }

@@ -15,6 +15,7 @@ import {
   Rating,
 } from "../../src"
 import { completion, StubChatServer } from "./stub-chat-server"
+import { rejection } from "../support/thrown"
 
 const API_KEY = "sk-test-Zq8v3NbT5xLw0Kp2"
 
@@ -40,16 +41,6 @@ function client(options: OpenAICompatibleClientOptions = {}): OpenAICompatibleCl
     env: {},
     ...options,
   })
-}
-
-async function clientError(promise: Promise<unknown>): Promise<LlmClientError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(LlmClientError)
-    return error as LlmClientError
-  }
-  throw new Error("expected an LlmClientError")
 }
 
 /** Everything an error shows when printed or logged, cause chain included. */
@@ -139,7 +130,8 @@ describe("OpenAICompatibleClient", () => {
       status: 500,
       json: { error: { message: "The server had an error processing your request." } },
     })
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client().complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.reason).toBe("http")
@@ -151,7 +143,8 @@ describe("OpenAICompatibleClient", () => {
 
   it("quotes only a short excerpt of a long error body", async () => {
     server.reply = () => ({ status: 502, text: `<html>${"bad gateway ".repeat(500)}</html>` })
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client().complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.status).toBe(502)
@@ -162,7 +155,8 @@ describe("OpenAICompatibleClient", () => {
 
   it("gives up after timeoutMs when the server does not answer", async () => {
     server.reply = () => "hang"
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client({ timeoutMs: 200 }).complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.reason).toBe("timeout")
@@ -173,7 +167,8 @@ describe("OpenAICompatibleClient", () => {
   it("times out a server that sends the headers and then stalls in the body", async () => {
     server.reply = () => "stall"
     const started = Date.now()
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client({ timeoutMs: 300 }).complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.reason).toBe("timeout")
@@ -218,7 +213,8 @@ describe("OpenAICompatibleClient", () => {
       json: { error: { message: "slow down" } },
       headers: { "retry-after-ms": "5" },
     })
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client({ maxRetries: 2 }).complete({ messages, responseType: PlannedComponents }),
     )
     expect(server.received).toHaveLength(3)
@@ -228,7 +224,8 @@ describe("OpenAICompatibleClient", () => {
 
     server.received.length = 0
     server.reply = () => "hang"
-    const timedOut = await clientError(
+    const timedOut = await rejection(
+      LlmClientError,
       client({ timeoutMs: 100, maxRetries: 1 }).complete({
         messages,
         responseType: PlannedComponents,
@@ -242,7 +239,8 @@ describe("OpenAICompatibleClient", () => {
 
   it("does not retry what another attempt would not fix (HTTP 400)", async () => {
     server.reply = () => ({ status: 400, json: { error: { message: "Invalid schema" } } })
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client({ maxRetries: 2 }).complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.status).toBe(400)
@@ -260,7 +258,7 @@ describe("OpenAICompatibleClient", () => {
     })
     while (server.received.length === 0) await new Promise((resolve) => setImmediate(resolve))
     controller.abort()
-    const error = await clientError(pending)
+    const error = await rejection(LlmClientError, pending)
     expect(error.reason).toBe("aborted")
     expect(error.message).toBe(`POST ${server.baseUrl}/chat/completions was aborted`)
   })
@@ -269,7 +267,8 @@ describe("OpenAICompatibleClient", () => {
     server.reply = () => ({
       json: completion({ content: null, refusal: "I can't help with that request." }),
     })
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client().complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.reason).toBe("refusal")
@@ -306,7 +305,8 @@ describe("OpenAICompatibleClient", () => {
     ],
   ])("rejects %s", async (_what, json, message) => {
     server.reply = () => ({ json })
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client().complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.reason).toBe("invalid-answer")
@@ -315,7 +315,8 @@ describe("OpenAICompatibleClient", () => {
 
   it("rejects a 200 response whose body is not JSON", async () => {
     server.reply = () => ({ text: "<html>proxy login</html>" })
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client().complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.reason).toBe("invalid-answer")
@@ -327,7 +328,8 @@ describe("OpenAICompatibleClient", () => {
 
   it("rejects a body that says it is JSON and is not, and reads JSON sent as text", async () => {
     server.reply = () => ({ text: "<html>proxy", headers: { "content-type": "application/json" } })
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client().complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.reason).toBe("invalid-answer")
@@ -343,7 +345,8 @@ describe("OpenAICompatibleClient", () => {
     await gone.start()
     const baseUrl = gone.baseUrl
     await gone.stop()
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client({ baseUrl }).complete({ messages, responseType: PlannedComponents }),
     )
     expect(error.reason).toBe("network")
@@ -379,10 +382,20 @@ describe("OpenAICompatibleClient", () => {
     const errors: LlmClientError[] = []
     for (const reply of replies) {
       server.reply = (request) => reply(request.headers) as never
-      errors.push(await clientError(keyed.complete({ messages, responseType: PlannedComponents })))
+      errors.push(
+        await rejection(
+          LlmClientError,
+          keyed.complete({ messages, responseType: PlannedComponents }),
+        ),
+      )
     }
     const network = client({ baseUrl: "http://127.0.0.1:1/v1", timeoutMs: 200, logger })
-    errors.push(await clientError(network.complete({ messages, responseType: PlannedComponents })))
+    errors.push(
+      await rejection(
+        LlmClientError,
+        network.complete({ messages, responseType: PlannedComponents }),
+      ),
+    )
 
     // The server did see the key (so the test would catch a leak of it).
     expect(server.received.some((r) => JSON.stringify(r.headers).includes(API_KEY))).toBe(true)

@@ -10,21 +10,12 @@ import {
   Summary,
   TextMessage,
 } from "../../src"
+import { rejection } from "../support/thrown"
 
 const messages: ChatMessage[] = [
   { role: "system", content: "You plan software." },
   { role: "user", content: "Build a hello world page" },
 ]
-
-async function clientError(promise: Promise<unknown>): Promise<LlmClientError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(LlmClientError)
-    return error as LlmClientError
-  }
-  throw new Error("expected an LlmClientError")
-}
 
 describe("ScriptedClient", () => {
   it("replays its answers in order, as fresh instances of the requested types", async () => {
@@ -70,7 +61,10 @@ describe("ScriptedClient", () => {
   it("throws a clear error when the script has run out", async () => {
     const client = new ScriptedClient([new TextMessage({ text: "only" })])
     await client.complete({ messages, responseType: TextMessage })
-    const error = await clientError(client.complete({ messages, responseType: Summary }))
+    const error = await rejection(
+      LlmClientError,
+      client.complete({ messages, responseType: Summary }),
+    )
     expect(error.reason).toBe("script-exhausted")
     expect(error.message).toBe(
       "ScriptedClient request 2 (a Summary) has no answer left: the script had 1 answer",
@@ -80,7 +74,10 @@ describe("ScriptedClient", () => {
 
   it("rejects an answer of another class than requested", async () => {
     const client = new ScriptedClient([new TextMessage({ text: "not a plan" })])
-    const error = await clientError(client.complete({ messages, responseType: PlannedComponents }))
+    const error = await rejection(
+      LlmClientError,
+      client.complete({ messages, responseType: PlannedComponents }),
+    )
     expect(error.reason).toBe("invalid-answer")
     expect(error.message).toBe(
       "ScriptedClient request 1 (a PlannedComponents) was answered with a TextMessage, not a PlannedComponents",
@@ -89,20 +86,29 @@ describe("ScriptedClient", () => {
 
   it("rejects a plain answer that does not fit the requested type, naming the properties", async () => {
     const client = new ScriptedClient([{ components: "index.html" }, { text: "x", extra: 1 }])
-    const first = await clientError(client.complete({ messages, responseType: PlannedComponents }))
+    const first = await rejection(
+      LlmClientError,
+      client.complete({ messages, responseType: PlannedComponents }),
+    )
     expect(first.reason).toBe("invalid-answer")
     expect(first.message).toContain(
       "does not fit PlannedComponents: PlannedComponents.components must be an array, not a string",
     )
     expect(first.cause).toBeInstanceOf(MessageDecodeError)
-    const second = await clientError(client.complete({ messages, responseType: TextMessage }))
+    const second = await rejection(
+      LlmClientError,
+      client.complete({ messages, responseType: TextMessage }),
+    )
     expect(second.message).toContain("TextMessage.extra is not a field of TextMessage")
   })
 
   it("rejects an instance whose fields are broken", async () => {
     const broken = new ProjectDirectory({ projectName: "p", files: [new ProjectFile()] })
     const client = new ScriptedClient([broken])
-    const error = await clientError(client.complete({ messages, responseType: ProjectDirectory }))
+    const error = await rejection(
+      LlmClientError,
+      client.complete({ messages, responseType: ProjectDirectory }),
+    )
     expect(error.message).toContain("ProjectDirectory.files[0].fileName is required")
   })
 
@@ -121,7 +127,10 @@ describe("ScriptedClient", () => {
     expect(text).toStrictEqual(new TextMessage({ text: "answer 0" }))
     const summary = await client.complete({ messages, responseType: Summary })
     expect(summary.summary).toEqual(["summary of Build a hello world page"])
-    const error = await clientError(client.complete({ messages, responseType: Summary }))
+    const error = await rejection(
+      LlmClientError,
+      client.complete({ messages, responseType: Summary }),
+    )
     expect(error.reason).toBe("script-exhausted")
     expect(error.message).toBe("ScriptedClient request 3 (a Summary) has no answer left")
     expect(seen).toEqual([
@@ -135,7 +144,8 @@ describe("ScriptedClient", () => {
     const client = new ScriptedClient([new TextMessage({ text: "kept" })])
     const controller = new AbortController()
     controller.abort()
-    const error = await clientError(
+    const error = await rejection(
+      LlmClientError,
       client.complete({ messages, responseType: TextMessage, signal: controller.signal }),
     )
     expect(error.reason).toBe("aborted")

@@ -1,13 +1,6 @@
 import { Client } from "pg"
 import type { DataSource } from "typeorm"
-import { createDataSource } from "../../src"
-import {
-  CLUSTER,
-  clusterEnv,
-  createClusterDatabase,
-  describeCluster,
-  dropClusterDatabase,
-} from "../support/cluster"
+import { CLUSTER, clusterEnv, describeCluster, useClusterDatabase } from "../support/cluster"
 import { seedConversation, startChild, type Child } from "../reliability/fixtures/helpers"
 
 // 8 processes × 50 concurrent sessions = 400 clients, committing 20,000 messages in all (one
@@ -35,17 +28,17 @@ interface Peak {
 }
 
 describeCluster("400 clients through PgBouncer", () => {
+  const fresh = useClusterDatabase()
   let database: string
   let dataSource: DataSource
   let admin: Client
   let monitor: Client
 
   beforeAll(async () => {
-    database = await createClusterDatabase()
+    database = fresh.name
     // Through PgBouncer as well: between transactions it holds no server connection, so every
     // backend of the database during the load is one of PgBouncer's.
-    dataSource = createDataSource({ env: clusterEnv(database, CLUSTER.bouncerPort) })
-    await dataSource.initialize()
+    dataSource = await fresh.open({ env: clusterEnv(database, CLUSTER.bouncerPort) })
     await dataSource.runMigrations({ transaction: "each" })
     admin = new Client({
       host: CLUSTER.host,
@@ -67,8 +60,6 @@ describeCluster("400 clients through PgBouncer", () => {
     for (const child of children) child.process.kill()
     await admin?.end().catch(() => undefined)
     await monitor?.end().catch(() => undefined)
-    if (dataSource?.isInitialized) await dataSource.destroy()
-    if (database) await dropClusterDatabase(database)
   })
 
   async function sample(peak: Peak): Promise<void> {

@@ -4,7 +4,6 @@ import { join } from "node:path"
 import { Client } from "pg"
 import type { DataSource } from "typeorm"
 import {
-  createDataSource,
   migrate,
   Session,
   StatementTimeoutError,
@@ -22,30 +21,24 @@ import {
   createClusterDatabase,
   describeCluster,
   dropClusterDatabase,
+  useClusterDatabase,
   primaryQuery,
 } from "../support/cluster"
 
 // Everything through PgBouncer in transaction mode (DB_PORT = PgBouncer's port): each
 // transaction may get another server connection, so nothing may outlive one.
 describeCluster("concrete-db behind PgBouncer (transaction pooling)", () => {
+  const fresh = useClusterDatabase()
   let database: string
   let env: Env
-  const opened: DataSource[] = []
 
-  beforeAll(async () => {
-    database = await createClusterDatabase()
+  beforeAll(() => {
+    database = fresh.name
     env = clusterEnv(database, CLUSTER.bouncerPort)
   })
 
-  afterAll(async () => {
-    for (const dataSource of opened) if (dataSource.isInitialized) await dataSource.destroy()
-    if (database) await dropClusterDatabase(database)
-  })
-
   async function open(extra: Env = {}): Promise<DataSource> {
-    const dataSource = createDataSource({ env: { ...env, ...extra } })
-    opened.push(dataSource)
-    await dataSource.initialize()
+    const dataSource = await fresh.open({ env: { ...env, ...extra } })
     // A no-op after the first test; lets any test run on its own.
     await migrate(dataSource)
     return dataSource

@@ -1,13 +1,12 @@
 import { execFile } from "node:child_process"
 import { promisify } from "node:util"
 import type { DataSource } from "typeorm"
-import { createDataSource, Session, SessionStateError, User, withSession } from "../../src"
+import { Session, SessionStateError, User, withSession } from "../../src"
 import {
   CLUSTER,
   clusterEnv,
-  createClusterDatabase,
   describeCluster,
-  dropClusterDatabase,
+  useClusterDatabase,
   primaryQuery,
 } from "../support/cluster"
 import { make, unique } from "../support/graph"
@@ -73,30 +72,21 @@ async function replicaCaughtUp(database: string): Promise<void> {
 }
 
 describeCluster("read replicas (DB_READ_REPLICAS) on a streaming replica", () => {
+  const fresh = useClusterDatabase()
   let database: string
-  const opened: DataSource[] = []
-  const open = async (replicas: string): Promise<DataSource> => {
+  const open = (replicas: string): Promise<DataSource> => {
     const env = { ...clusterEnv(database), DB_READ_REPLICAS: replicas }
-    const dataSource = createDataSource({ env, logging: true, logger: log })
-    opened.push(dataSource)
-    await dataSource.initialize()
-    return dataSource
+    return fresh.open({ env, logging: true, logger: log })
   }
   const replica = `${CLUSTER.host}:${CLUSTER.replicaPort}`
   const primary = `${CLUSTER.host}:${CLUSTER.primaryPort}`
 
   beforeAll(async () => {
-    database = await createClusterDatabase()
-    const setup = createDataSource({ env: clusterEnv(database) })
-    await setup.initialize()
+    database = fresh.name
+    const setup = await fresh.open({ env: clusterEnv(database) })
     await setup.runMigrations({ transaction: "each" })
     await setup.destroy()
     await replicaCaughtUp(database)
-  })
-
-  afterAll(async () => {
-    for (const dataSource of opened) if (dataSource.isInitialized) await dataSource.destroy()
-    if (database) await dropClusterDatabase(database)
   })
 
   it("runs readOnly sessions on the replica, and sees a row committed on the primary within 1 s", async () => {

@@ -62,4 +62,34 @@ describe("ReplicaSet", () => {
     set.markDown(first!.replica)
     expect(await takeNames(set, 3)).toEqual(["b", "b", "b"])
   })
+
+  it("reports a replica going out of service once, with why, and once when it answers again", async () => {
+    let now = 0
+    const down = new Set(["b"])
+    const { open } = fakeReplicas(["a", "b"], down)
+    const events: string[] = []
+    const set = new ReplicaSet(2, open, {
+      retryAfterMs: 5_000,
+      now: () => now,
+      onDown: (replica, reason) => events.push(`down ${replica}: ${(reason as Error).message}`),
+      onBack: (replica) => events.push(`back ${replica}`),
+    })
+
+    await takeNames(set, 4)
+    // Still failing at each retry, and reported down by a session meanwhile: no new report.
+    now += 5_000
+    await takeNames(set, 4)
+    set.markDown(1, new Error("connection lost"))
+    expect(events).toEqual(["down 1: connect ECONNREFUSED b"])
+
+    down.delete("b")
+    now += 5_000
+    expect(await takeNames(set, 4)).toEqual(["b", "a", "b", "a"])
+    expect(events).toEqual(["down 1: connect ECONNREFUSED b", "back 1"])
+
+    // Reported down again after it had come back: a new report.
+    set.markDown(0, new Error("connection lost"))
+    set.markDown(0, new Error("connection lost again"))
+    expect(events).toEqual(["down 1: connect ECONNREFUSED b", "back 1", "down 0: connection lost"])
+  })
 })

@@ -6,7 +6,6 @@ import {
   field,
   type MessageClass,
   type MessageData,
-  MessageDecodeError,
   type MessageFields,
   NodeSummary,
   Param,
@@ -16,21 +15,13 @@ import {
   Rating,
   TextMessage,
   ToolCall,
+  MessageDecodeError,
 } from "../../src"
+import { thrown } from "../support/thrown"
 import { sampleCases } from "./samples"
 
 function classOf(message: ConcreteMessage): MessageClass {
   return message.constructor as MessageClass
-}
-
-function decodeError(run: () => unknown): MessageDecodeError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(MessageDecodeError)
-    return error as MessageDecodeError
-  }
-  throw new Error("expected a MessageDecodeError")
 }
 
 describe("ConcreteMessage", () => {
@@ -95,7 +86,7 @@ describe("ConcreteMessage", () => {
   })
 
   it("lists every property that does not fit, with paths, and names the type", () => {
-    const error = decodeError(() =>
+    const error = thrown(MessageDecodeError, () =>
       ProjectDirectory.fromPlain({
         files: [{ fileName: 1, fileContents: "x", mode: "755" }, "README"],
         owner: "me",
@@ -124,12 +115,14 @@ describe("ConcreteMessage", () => {
     ["a missing reasoning", Rating, { rating: 5 }, "Rating.reasoning is required"],
     ["a number reasoning", Rating, { rating: 5, reasoning: 5 }, "reasoning must be a string"],
   ] as const)("rejects %s", (_what, type: MessageClass, plain: unknown, problem: string) => {
-    const error = decodeError(() => (type as typeof TextMessage).fromPlain(plain))
+    const error = thrown(MessageDecodeError, () => (type as typeof TextMessage).fromPlain(plain))
     expect(error.problems.join("\n")).toContain(problem)
   })
 
   it("stops listing problems after twenty", () => {
-    const error = decodeError(() => PlannedComponents.fromPlain({ components: Array(50).fill(0) }))
+    const error = thrown(MessageDecodeError, () =>
+      PlannedComponents.fromPlain({ components: Array(50).fill(0) }),
+    )
     expect(error.problems).toHaveLength(21)
     expect(error.problems[20]).toBe("(further problems not listed)")
   })
@@ -141,7 +134,7 @@ describe("ConcreteMessage", () => {
       }
       books!: ProjectFile[]
     }
-    const error = decodeError(() =>
+    const error = thrown(MessageDecodeError, () =>
       Shelf.fromPlain({
         books: [{ fileName: "a", fileContents: "b" }],
       }),
@@ -181,7 +174,7 @@ describe("ConcreteMessage", () => {
     expect(Review.fromPlain({ accepted: false, score: 0, file: null, notes: ["x"] }).file).toBe(
       null,
     )
-    const error = decodeError(() =>
+    const error = thrown(MessageDecodeError, () =>
       Review.fromPlain({ accepted: "yes", score: 1.5, file: 3, notes: null }),
     )
     expect(error.problems).toEqual([

@@ -3,7 +3,6 @@ import {
   decodeMessage,
   field,
   Message,
-  MessageDecodeError,
   type MessageClass,
   type MessageFields,
   messageFromObj,
@@ -12,21 +11,13 @@ import {
   ProjectFile,
   TextMessage,
   uuidv7,
+  MessageDecodeError,
 } from "../../src"
+import { thrown } from "../support/thrown"
 import { sampleCases } from "./samples"
 
 function row(type: string, content: string): Message {
   return Object.assign(new Message(), { type, content, projectId: uuidv7(), userId: uuidv7() })
-}
-
-function decodeError(run: () => unknown): MessageDecodeError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(MessageDecodeError)
-    return error as MessageDecodeError
-  }
-  throw new Error("expected a MessageDecodeError")
 }
 
 describe("Message.toObj()", () => {
@@ -60,7 +51,7 @@ describe("Message.toObj()", () => {
 
   it("an unknown type is an error naming the message id and type", () => {
     const stored = row("Hologram", '{"text":"hi"}')
-    const error = decodeError(() => stored.toObj())
+    const error = thrown(MessageDecodeError, () => stored.toObj())
     expect(error.messageId).toBe(stored.id)
     expect(error.messageType).toBe("Hologram")
     expect(error.message).toContain(stored.id)
@@ -70,7 +61,7 @@ describe("Message.toObj()", () => {
 
   it("content that is not JSON is an error naming id and type, the parse error as cause", () => {
     const stored = row("textmessage", "{text: hi")
-    const error = decodeError(() => stored.toObj())
+    const error = thrown(MessageDecodeError, () => stored.toObj())
     expect(error.message).toContain(`message ${stored.id} of type "textmessage"`)
     expect(error.message).toContain("the content is not valid JSON")
     expect(error.cause).toBeInstanceOf(SyntaxError)
@@ -111,7 +102,7 @@ describe("Message.toObj()", () => {
     "JSON with %s is an error naming id, type and the property",
     (_what, type, content, problem) => {
       const stored = row(type, content)
-      const error = decodeError(() => stored.toObj())
+      const error = thrown(MessageDecodeError, () => stored.toObj())
       expect(error.messageId).toBe(stored.id)
       expect(error.messageType).toBe(type)
       expect(error.problems).toEqual([problem])
@@ -121,7 +112,9 @@ describe("Message.toObj()", () => {
 
   it("says so when the content was not loaded", () => {
     const stored = Object.assign(new Message(), { type: "textmessage" })
-    expect(decodeError(() => stored.toObj()).problems).toEqual(["the content was not loaded"])
+    expect(thrown(MessageDecodeError, () => stored.toObj()).problems).toEqual([
+      "the content was not loaded",
+    ])
   })
 
   it("decodeMessage() takes a registry of its own", () => {

@@ -9,16 +9,7 @@ import {
   uuidv7,
   ValidationError,
 } from "../../src"
-
-function validationError(run: () => unknown): ValidationError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError)
-    return error as ValidationError
-  }
-  throw new Error("expected a ValidationError")
-}
+import { thrown } from "../support/thrown"
 
 describe("messageFromObj()", () => {
   it("makes a new Message row with type, content, project, sender, prompt and status", () => {
@@ -54,7 +45,7 @@ describe("messageFromObj()", () => {
     const both = { projectId: uuidv7(), userId: uuidv7(), operatorId: uuidv7() } as never
     const neither = { projectId: uuidv7() } as never
     for (const options of [both, neither]) {
-      expect(validationError(() => messageFromObj(text, options)).issues).toEqual([
+      expect(thrown(ValidationError, () => messageFromObj(text, options)).issues).toEqual([
         {
           property: "Message.userId",
           reasons: ["exactly one of userId and operatorId must be set"],
@@ -64,13 +55,14 @@ describe("messageFromObj()", () => {
   })
 
   it("rejects an instance that does not fit its class, naming every bad property", () => {
-    const error = validationError(() =>
+    const error = thrown(ValidationError, () =>
       messageFromObj(new TextMessage(), { projectId: uuidv7(), userId: uuidv7() }),
     )
     expect(error.issues).toEqual([{ property: "TextMessage.text", reasons: ["is required"] }])
     const plan = new PlannedComponents({ components: ["a", 2 as unknown as string] })
     expect(
-      validationError(() => messageFromObj(plan, { projectId: uuidv7(), userId: uuidv7() })).issues,
+      thrown(ValidationError, () => messageFromObj(plan, { projectId: uuidv7(), userId: uuidv7() }))
+        .issues,
     ).toEqual([
       { property: "PlannedComponents.components[1]", reasons: ["must be a string, not a number"] },
     ])
@@ -81,7 +73,7 @@ describe("messageFromObj()", () => {
       static override readonly fields: MessageFields<Unregistered> = { x: field.string() }
       x = "x"
     }
-    const error = validationError(() =>
+    const error = thrown(ValidationError, () =>
       messageFromObj(new Unregistered(), {
         projectId: "",
         userId: uuidv7(),

@@ -6,7 +6,7 @@ import {
   createMessage,
 } from "../../src"
 import { describeEachDatabase } from "../support/databases"
-import { newOwned } from "../support/fixtures"
+import { committedOwned } from "../support/fixtures"
 import { make } from "../support/graph"
 
 // Large values that escaping would double (MySQL/MariaDB's client-side escaping turns each `"` and
@@ -24,14 +24,6 @@ const EMOJI_AT_CAP = JSON.stringify({
 describeEachDatabase("Large values that escaping would double", (db) => {
   const open = () => new Session(db().dataSource)
 
-  async function committedOwned() {
-    const owned = newOwned()
-    await using session = open()
-    session.addAll([owned.user, owned.orchestrator])
-    await session.commit()
-    return owned
-  }
-
   async function storedContent(id: string): Promise<string | undefined> {
     await using reader = open()
     return (await reader.get(Message, id))?.content
@@ -43,7 +35,7 @@ describeEachDatabase("Large values that escaping would double", (db) => {
     ["4-byte emoji up to the DTO's cap", EMOJI_AT_CAP],
   ])("stores %s through createMessage, byte for byte", async (_label, content) => {
     expect(Buffer.byteLength(content)).toBeLessThanOrEqual(MESSAGE_CONTENT_MAX_BYTES)
-    const { user, project } = await committedOwned()
+    const { user, project } = await committedOwned(db().dataSource)
     await using session = open()
     const message = await createMessage(session, {
       type: "textmessage",
@@ -59,7 +51,7 @@ describeEachDatabase("Large values that escaping would double", (db) => {
     ["9 MiB of quotes", NINE_MIB_QUOTES],
     ["9 MiB of backslashes", NINE_MIB_BACKSLASHES],
   ])("stores %s through Session.add, beside small rows, byte for byte", async (_label, content) => {
-    const { user, project } = await committedOwned()
+    const { user, project } = await committedOwned(db().dataSource)
     await using session = open()
     const small = make(Message, { type: "textmessage", content: '{"a":"\\""}', project, user })
     const large = make(Message, { type: "textmessage", content, prompt: content, project, user })

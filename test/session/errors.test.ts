@@ -13,22 +13,14 @@ import {
   User,
 } from "../../src"
 import { describeEachDatabase } from "../support/databases"
-import { newMessage, newOwned } from "../support/fixtures"
+import { committedOwned, newMessage } from "../support/fixtures"
 import { make, unique } from "../support/graph"
 
 describeEachDatabase("Session errors", (db) => {
   const open = () => new Session(db().dataSource)
 
-  async function committedOwned() {
-    const owned = newOwned()
-    await using session = open()
-    session.addAll([owned.user, owned.orchestrator])
-    await session.commit()
-    return owned
-  }
-
   it("rolls back the whole commit when the third of five entities violates a constraint", async () => {
-    const existing = await committedOwned()
+    const existing = await committedOwned(db().dataSource)
     await using session = open()
     const user = make(User, { email: `${unique("five")}@example.com` })
     const orchestrator = make(Orchestrator, { type: "software", name: "five", user })
@@ -55,7 +47,7 @@ describeEachDatabase("Session errors", (db) => {
   })
 
   it("refuses further work after a failed commit until rollback, then works again", async () => {
-    const existing = await committedOwned()
+    const existing = await committedOwned(db().dataSource)
     const session = open()
     session.add(make(User, { email: existing.user.email }))
     await expect(session.commit()).rejects.toThrow(UniqueViolationError)
@@ -71,7 +63,7 @@ describeEachDatabase("Session errors", (db) => {
   })
 
   it("names the entity, property, value and constraint of a duplicate, and keeps the driver error", async () => {
-    const existing = await committedOwned()
+    const existing = await committedOwned(db().dataSource)
     await using session = open()
     session.add(make(User, { email: existing.user.email }))
     const error = (await session
@@ -109,7 +101,7 @@ describeEachDatabase("Session errors", (db) => {
   })
 
   it("reports a message with both senders as a check violation with the fix", async () => {
-    const { user, operator, project } = await committedOwned()
+    const { user, operator, project } = await committedOwned(db().dataSource)
     await using session = open()
     session.add(newMessage(project, { user, operator }))
     const error = (await session.commit().catch((caught: unknown) => caught)) as CheckViolationError

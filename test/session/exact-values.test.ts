@@ -1,7 +1,7 @@
 import { BeforeUpdate, Column, Entity } from "typeorm"
 import { Client, MetadataEntity, Operator, Session, User, ValidationError } from "../../src"
 import { describeEachDatabase } from "../support/databases"
-import { newOwned } from "../support/fixtures"
+import { committedOwned } from "../support/fixtures"
 import { make, unique } from "../support/graph"
 
 // Written through the Session directly (no DTO): a value that cannot be stored exactly on every
@@ -43,14 +43,6 @@ describeEachDatabase(
     async function read<T extends object>(entity: new () => T, id: string): Promise<T | null> {
       await using reader = open()
       return reader.get(entity, id)
-    }
-
-    async function committedOwned() {
-      const owned = newOwned()
-      await using session = open()
-      session.addAll([owned.user, owned.orchestrator])
-      await session.commit()
-      return owned
     }
 
     const badText: ReadonlyArray<readonly [string, string, RegExp]> = [
@@ -96,7 +88,7 @@ describeEachDatabase(
     )
 
     it("refuses a bad value on update, writes nothing of the flush, and commits once it is fixed", async () => {
-      const { user } = await committedOwned()
+      const { user } = await committedOwned(db().dataSource)
       await using session = open()
       const tracked = (await session.get(User, user.id))!
       await session.rollback() // gives the connection back (SQLite); the user stays tracked
@@ -126,7 +118,7 @@ describeEachDatabase(
     it.each([NaN, Infinity, -Infinity])(
       "refuses %p in a float column on every database, before anything is sent",
       async (temperature) => {
-        const { orchestrator, operator } = await committedOwned()
+        const { orchestrator, operator } = await committedOwned(db().dataSource)
         await using session = open()
         const client = session.add(make(Client, { orchestrator, operator, temperature }))
         const error = await refusal(session.commit())
@@ -145,7 +137,7 @@ describeEachDatabase(
     )
 
     it("refuses text over MySQL's 65,535-byte TEXT on every database, and stores what fits", async () => {
-      const { orchestrator } = await committedOwned()
+      const { orchestrator } = await committedOwned(db().dataSource)
       await using session = open()
       const operator = session.add(
         make(Operator, {

@@ -1,11 +1,32 @@
-import type { DataSource } from "typeorm"
-import { createDataSource, Session, SessionStateError, User, withSession } from "../../src"
+import type { DataSource, Logger } from "typeorm"
+import {
+  ConnectionError,
+  createDataSource,
+  Session,
+  SessionStateError,
+  User,
+  withSession,
+} from "../../src"
 import { replicaDataSource } from "../../src/internal/replica-pools"
 import { describeEachDatabase, type TestDatabase } from "../support/databases"
 import { make, unique } from "../support/graph"
 import { dataStatements, QueryLog } from "../support/query-log"
+import { TcpProxy } from "../reliability/fixtures/helpers"
 
 const log = new QueryLog()
+
+/** A TypeORM logger keeping the lines logged through `log(level, message)`. */
+class LineLog implements Logger {
+  readonly lines: string[] = []
+  log(level: "log" | "info" | "warn", message: unknown): void {
+    this.lines.push(`${level}: ${String(message)}`)
+  }
+  logQuery(): void {}
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+}
 
 async function committedUser(dataSource: DataSource, firstName = "Ada"): Promise<User> {
   const user = make(User, { email: `${unique("ro")}@example.com`, firstName })
@@ -130,8 +151,9 @@ describeEachDatabase(
   "Session readOnly with DB_READ_REPLICAS",
   (db) => {
     const opened: DataSource[] = []
-    const withReplicas = (replicas: string): DataSource => {
-      const dataSource = createDataSource({ env: { ...db().env, DB_READ_REPLICAS: replicas } })
+    const withReplicas = (replicas: string, logger?: Logger): DataSource => {
+      const env = { ...db().env, DB_READ_REPLICAS: replicas }
+      const dataSource = createDataSource({ env, logger })
       opened.push(dataSource)
       return dataSource
     }
@@ -139,14 +161,55 @@ describeEachDatabase(
       for (const dataSource of opened) if (dataSource.isInitialized) await dataSource.destroy()
     })
 
-    it("falls back to the primary, with no error, when its replica refuses connections", async () => {
-      const dataSource = withReplicas("127.0.0.1:1")
+    it("falls back to the primary, with no error and one warning, when its replica refuses connections", async () => {
+      const lines = new LineLog()
+      const dataSource = withReplicas("127.0.0.1:1", lines)
       const user = await committedUser(dataSource)
       for (let i = 0; i < 3; i++) {
         await using session = new Session(dataSource, { readOnly: true })
         expect((await session.get(User, user.id))?.email).toBe(user.email)
       }
       expect(replicaDataSource(dataSource, 0)?.isInitialized).toBe(false)
+      // One line for the replica going out of service, not one per session.
+      expect(lines.lines).toEqual([
+        expect.stringMatching(
+          /^warn: concrete-db: read replica 127\.0\.0\.1:1 failed \(.*ECONNREFUSED.*\) and is left out for 5 s/,
+        ),
+      ])
+    })
+
+    it("names the replica, not the primary, when the replica's connection drops", async () => {
+      // A replica reached through a proxy to the primary's server, so it can be cut off.
+      const proxy = new TcpProxy(String(db().env.DB_HOST), Number(db().env.DB_PORT))
+      await proxy.open()
+      try {
+        const lines = new LineLog()
+        const dataSource = withReplicas(`127.0.0.1:${proxy.port}`, lines)
+        const user = await committedUser(dataSource)
+        await using reading = new Session(dataSource, { readOnly: true })
+        await using querying = new Session(dataSource, { readOnly: true })
+        for (const session of [reading, querying]) {
+          expect(await session.get(User, user.id)).not.toBeNull()
+          expect(session.manager.queryRunner?.connection.options).toMatchObject({
+            port: proxy.port,
+          })
+        }
+        await proxy.close()
+
+        // A read of the session's own runs again on the primary; the replica is reported once.
+        expect(await reading.find(User, { where: { email: user.email } })).toHaveLength(1)
+        // A manager call fails, naming the server that failed (the password masked).
+        const failed = querying.manager.query("SELECT 1")
+        await expect(failed).rejects.toThrow(ConnectionError)
+        await expect(failed).rejects.toThrow(`@127.0.0.1:${proxy.port}/`)
+        expect(lines.lines).toEqual([
+          expect.stringMatching(
+            new RegExp(`^warn: concrete-db: read replica 127\\.0\\.0\\.1:${proxy.port} failed \\(`),
+          ),
+        ])
+      } finally {
+        await proxy.close()
+      }
     })
 
     it("reads from the replica's pool, which is closed with the data source", async () => {

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process"
 import { join } from "node:path"
 import { Client } from "pg"
-import type { Env } from "../../src"
+import type { DataSource } from "typeorm"
+import { createDataSource, type DataSourceExtra, type Env } from "../../src"
 
 // The fixture test/support/cluster/cluster.sh starts: a PostgreSQL primary, a streaming replica
 // of it and PgBouncer (transaction mode) in front of the primary, on ports of their own.
@@ -77,6 +78,43 @@ export async function createClusterDatabase(): Promise<string> {
 
 export async function dropClusterDatabase(name: string): Promise<void> {
   await primaryQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+}
+
+/** A database made for one describe block; see `useClusterDatabase`. */
+export interface ClusterDatabase {
+  /** Its name, once the block's first beforeAll has run. */
+  readonly name: string
+  /** A data source built with `extra`, initialized, destroyed after the block. */
+  open(extra: DataSourceExtra): Promise<DataSource>
+}
+
+/**
+ * A fresh database on the primary for the enclosing describe block: created before its tests
+ * (call this before the block's own beforeAll), dropped after them, once the data sources
+ * opened through it are destroyed.
+ */
+export function useClusterDatabase(): ClusterDatabase {
+  let name: string | undefined
+  const opened: DataSource[] = []
+  beforeAll(async () => {
+    name = await createClusterDatabase()
+  })
+  afterAll(async () => {
+    for (const dataSource of opened) if (dataSource.isInitialized) await dataSource.destroy()
+    if (name) await dropClusterDatabase(name)
+  })
+  return {
+    get name() {
+      if (name === undefined) throw new Error("the cluster database is made in beforeAll")
+      return name
+    },
+    async open(extra) {
+      const dataSource = createDataSource(extra)
+      opened.push(dataSource)
+      await dataSource.initialize()
+      return dataSource
+    },
+  }
 }
 
 /** `DB_*` variables for `database` on one of the fixture's ports (the primary by default). */

@@ -1,4 +1,5 @@
-import { Message, Operator, Orchestrator, Project, User } from "../../src"
+import type { DataSource } from "typeorm"
+import { Message, Operator, Orchestrator, Project, Session, User } from "../../src"
 import { make, unique } from "./graph"
 
 export interface Owned {
@@ -22,6 +23,15 @@ export function newOwned(): Owned {
   orchestrator.operators = [operator]
   orchestrator.projects = [project]
   return { user, orchestrator, operator, project }
+}
+
+/** `newOwned()`, committed on `dataSource` (the user, the orchestrator and what it owns). */
+export async function committedOwned(dataSource: DataSource): Promise<Owned> {
+  const owned = newOwned()
+  await using session = new Session(dataSource)
+  session.addAll([owned.user, owned.orchestrator])
+  await session.commit()
+  return owned
 }
 
 export function newMessage(

@@ -32,6 +32,8 @@ export interface PooledDriver {
   beginSql(settings: ResilienceSettings): string
   /** Runs before the first statement of a checkout (once per physical connection, say). */
   prepare?(client: unknown, execute: Executor, settings: ResilienceSettings): Promise<void>
+  /** The server may open a transaction by itself (MySQL with autocommit off). */
+  readonly opensTransactions?: boolean
 }
 
 // How many fresh connections the first statement of a checkout tries after a lost one: every
@@ -103,6 +105,14 @@ export async function openPooledConnection(
     await send(sql, [], false)
     markTransaction(queryRunner, active)
   }
+  // With autocommit off, a statement that failed opened a transaction all the same (the error
+  // does not say so), keeping its locks (a duplicate key's shared lock, say) while the connection
+  // sits in the pool. Marked open first, so a ROLLBACK that fails here fails again on release,
+  // which then discards the connection.
+  const rollBackAlone = async (): Promise<void> => {
+    markTransaction(queryRunner, true)
+    await control("ROLLBACK", false).catch(() => undefined)
+  }
   return {
     get queryRunner() {
       return queryRunner
@@ -122,7 +132,13 @@ export async function openPooledConnection(
       logQuery(dataSource, sql, params)
       // The server commits a statement run outside a transaction by itself, unless a MySQL
       // server has autocommit off: then the statement opened one, which is committed here.
-      const result = await sendAlone(sql, params, false)
+      let result: Awaited<ReturnType<Executor>>
+      try {
+        result = await sendAlone(sql, params, false)
+      } catch (error) {
+        if (driver.opensTransactions && !isConnectionLost(driver, error)) await rollBackAlone()
+        throw error
+      }
       if (result.inTransaction) await control("COMMIT", false)
       return result.affected
     },

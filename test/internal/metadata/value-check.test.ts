@@ -3,11 +3,11 @@ import { ValidationError } from "../../../src/errors"
 import type { ColumnPlan } from "../../../src/internal/metadata/column-plan"
 import type { EntityPlan } from "../../../src/internal/metadata/entity-plan"
 import { prepareInsert } from "../../../src/internal/unit-of-work/change-set-computer"
-import type { Work } from "../../../src/internal/unit-of-work/work"
 import { validateWork } from "../../../src/internal/unit-of-work/work-validator"
 import { make } from "../../support/graph"
 import { DIALECTS, offlinePlans, type OfflinePlans } from "../support/offline-plans"
 import { TestVersioned } from "../support/test-entities"
+import { workOf } from "../support/work-of"
 
 const NOW = new Date("2026-01-02T03:04:05.678Z")
 const ID = "0190a000-0000-7000-8000-0000000000a1"
@@ -89,17 +89,9 @@ describe.each(DIALECTS)("value checks on %s", (kind) => {
   })
 
   describe("validateWork", () => {
-    const work = (parts: Partial<Work>): Work => ({
-      inserts: [],
-      updates: [],
-      links: [],
-      deletes: [],
-      ...parts,
-    })
-
     it("passes ordinary rows and returns the work", () => {
       const note = make(TestVersioned, { id: ID, title: "ok", ratio: 1.5 })
-      const given = work({ inserts: [{ plan, entities: [note] }] })
+      const given = workOf({ inserts: [{ plan, entities: [note] }] })
       expect(validateWork(given, offline.dataSource)).toBe(given)
     })
 
@@ -112,7 +104,7 @@ describe.each(DIALECTS)("value checks on %s", (kind) => {
       const error = (() => {
         try {
           validateWork(
-            work({
+            workOf({
               inserts: [
                 { plan, entities: [note] },
                 { plan: users, entities: [user] },

@@ -24,19 +24,12 @@ import { make } from "../../support/graph"
 import { DIALECTS, offlinePlans, withLimits, type OfflinePlans } from "../support/offline-plans"
 import { RecordingConnection, type RecordedStatement } from "../support/recording-connection"
 import { TestDefaulted, TestPair } from "../support/test-entities"
+import { workOf } from "../support/work-of"
 
 const NOW = new Date("2026-01-02T03:04:05.678Z")
 const LATER = new Date("2026-01-02T04:00:00.000Z")
 const PROJECT_ID = "0190a000-0000-7000-8000-0000000000b1"
 const USER_ID = "0190a000-0000-7000-8000-0000000000c1"
-
-const work = (parts: Partial<Work>): Work => ({
-  inserts: [],
-  updates: [],
-  links: [],
-  deletes: [],
-  ...parts,
-})
 
 describe.each(DIALECTS)("persistWork on %s", (kind) => {
   let offline: OfflinePlans
@@ -85,7 +78,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       const batch = messages(1201)
       const connection = new RecordingConnection()
       await persistWork(
-        work({ inserts: [{ plan: messagePlan, entities: batch }] }),
+        workOf({ inserts: [{ plan: messagePlan, entities: batch }] }),
         connection,
         dialect,
       )
@@ -104,7 +97,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       const small = withLimits(dialect, { maxParameters: 3 * width + 5 })
       const connection = new RecordingConnection()
       await persistWork(
-        work({ inserts: [{ plan: messagePlan, entities: messages(7) }] }),
+        workOf({ inserts: [{ plan: messagePlan, entities: messages(7) }] }),
         connection,
         small,
       )
@@ -117,7 +110,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
     it("writes one row per INSERT when a row has more columns than maxParameters", async () => {
       const connection = new RecordingConnection()
       await persistWork(
-        work({ inserts: [{ plan: messagePlan, entities: messages(3) }] }),
+        workOf({ inserts: [{ plan: messagePlan, entities: messages(3) }] }),
         connection,
         withLimits(dialect, { maxParameters: 4 }),
       )
@@ -128,7 +121,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       const [first, second] = messages(2)
       const connection = new RecordingConnection()
       await persistWork(
-        work({ inserts: [{ plan: messagePlan, entities: [first!, second!] }] }),
+        workOf({ inserts: [{ plan: messagePlan, entities: [first!, second!] }] }),
         connection,
         dialect,
       )
@@ -146,7 +139,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       // One row carries a little over 1000 bytes of strings: two fit in 2500, three do not.
       const connection = new RecordingConnection()
       await persistWork(
-        work({ inserts: [{ plan: messagePlan, entities: messages(5, "x".repeat(1000)) }] }),
+        workOf({ inserts: [{ plan: messagePlan, entities: messages(5, "x".repeat(1000)) }] }),
         connection,
         withLimits(dialect, { maxStatementBytes: 2500 }),
       )
@@ -163,7 +156,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
     it("writes a row larger than maxStatementBytes alone", async () => {
       const connection = new RecordingConnection()
       await persistWork(
-        work({ inserts: [{ plan: messagePlan, entities: messages(3, "x".repeat(5000)) }] }),
+        workOf({ inserts: [{ plan: messagePlan, entities: messages(3, "x".repeat(5000)) }] }),
         connection,
         withLimits(dialect, { maxStatementBytes: 1000 }),
       )
@@ -181,7 +174,11 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
         })
       const [a, b, c, d] = [row(1, 7), row(2), row(3, 9), row(4)]
       const connection = new RecordingConnection()
-      await persistWork(work({ inserts: [{ plan, entities: [a, b, c, d] }] }), connection, dialect)
+      await persistWork(
+        workOf({ inserts: [{ plan, entities: [a, b, c, d] }] }),
+        connection,
+        dialect,
+      )
       const without = `${score.index},`
       expect(connection.statements.map((statement) => statement.sql)).toEqual([
         insertSql(plan, plan.columns, 2, ""),
@@ -203,7 +200,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       second.instructions = "more"
       const updates = [first, second].map((operator) => computeChangeSet(plan, operator, LATER)!)
       const connection = new RecordingConnection()
-      await persistWork(work({ updates }), connection, dialect)
+      await persistWork(workOf({ updates }), connection, dialect)
       expect(connection.statements).toHaveLength(2)
       updates.forEach((change: ChangeSet, i) => {
         const statement = connection.statements[i]!
@@ -224,7 +221,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       pair.label = "new"
       const change = computeChangeSet(plan, pair, LATER)!
       const connection = new RecordingConnection()
-      await persistWork(work({ updates: [change] }), connection, dialect)
+      await persistWork(workOf({ updates: [change] }), connection, dialect)
       expect(connection.statements[0]!.params).toEqual(["new", "l", "r"])
     })
 
@@ -233,7 +230,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       operator.title = "gone"
       const change = computeChangeSet(offline.plan(Operator), operator, LATER)!
       const connection = new RecordingConnection(() => 0)
-      const failure = await persistWork(work({ updates: [change] }), connection, dialect).then(
+      const failure = await persistWork(workOf({ updates: [change] }), connection, dialect).then(
         () => undefined,
         (error: unknown) => error,
       )
@@ -258,7 +255,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       const operator = make(Operator, { name: "op", tools })
       const links = linkChanges(plan, operator)
       const connection = new RecordingConnection()
-      await persistWork(work({ links }), connection, dialect)
+      await persistWork(workOf({ links }), connection, dialect)
       expect(connection.statements).toEqual([
         {
           sql: linkSql(links[0]!.link, dialect, 2),
@@ -276,7 +273,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       const links = linkChanges(plan, operator)
       const connection = new RecordingConnection()
       await persistWork(
-        work({ inserts: [{ plan, entities: [operator] }], links }),
+        workOf({ inserts: [{ plan, entities: [operator] }], links }),
         connection,
         dialect,
       )
@@ -291,7 +288,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       const tool = make(Tool, { name: "t", operators: [operator] })
       const links = linkChanges(offline.plan(Tool), tool)
       const connection = new RecordingConnection()
-      await persistWork(work({ links }), connection, dialect)
+      await persistWork(workOf({ links }), connection, dialect)
       expect(connection.statements[0]!.params).toEqual([operator.id, tool.id])
     })
 
@@ -302,7 +299,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       const base = { link, entity: {}, ownId, current: new Set<string>() }
       const connection = new RecordingConnection()
       await persistWork(
-        work({
+        workOf({
           links: [
             { ...base, add: [], remove: ["r1", "r2"], replace: false },
             { ...base, add: ["k1"], remove: [], replace: true },
@@ -324,7 +321,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       const batch = messages(5)
       const connection = new RecordingConnection()
       await persistWork(
-        work({ deletes: [{ plan: messagePlan, entities: batch }] }),
+        workOf({ deletes: [{ plan: messagePlan, entities: batch }] }),
         connection,
         withLimits(dialect, { maxParameters: 2 }),
       )
@@ -342,7 +339,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       )
       const connection = new RecordingConnection()
       await persistWork(
-        work({ deletes: [{ plan, entities: pairs }] }),
+        workOf({ deletes: [{ plan, entities: pairs }] }),
         connection,
         withLimits(dialect, { maxParameters: 5 }),
       )
@@ -363,7 +360,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
     computeLinkChanges(offline.plan(Operator), linked, links)
     const connection = new RecordingConnection()
     await persistWork(
-      work({
+      workOf({
         deletes: [{ plan: messagePlan, entities: messages(1) }],
         links,
         updates: [update],
@@ -394,7 +391,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       operator.title = "changed"
       const update = computeChangeSet(offline.plan(Operator), operator, LATER)!
       const failure = await persistWork(
-        work({ inserts: [{ plan: messagePlan, entities: messages(1) }], updates: [update] }),
+        workOf({ inserts: [{ plan: messagePlan, entities: messages(1) }], updates: [update] }),
         connection,
         dialect,
       ).then(
@@ -429,7 +426,7 @@ describe.each(DIALECTS)("persistWork on %s", (kind) => {
       } else {
         parts.deletes = [{ plan: offline.plan(Orchestrator), entities: [orchestrator] }]
       }
-      await expect(persistWork(work(parts), failing(verb), dialect)).rejects.toMatchObject({
+      await expect(persistWork(workOf(parts), failing(verb), dialect)).rejects.toMatchObject({
         name: "StatementFailure",
         table,
       })

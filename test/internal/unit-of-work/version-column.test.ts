@@ -8,11 +8,11 @@ import {
 } from "../../../src/internal/unit-of-work/change-set-computer"
 import { persistWork } from "../../../src/internal/unit-of-work/change-set-persister"
 import { setSnapshot } from "../../../src/internal/unit-of-work/entity-state"
-import type { Work } from "../../../src/internal/unit-of-work/work"
 import { make } from "../../support/graph"
 import { DIALECTS, offlinePlans, type OfflinePlans } from "../support/offline-plans"
 import { RecordingConnection } from "../support/recording-connection"
 import { TestVersioned } from "../support/test-entities"
+import { workOf } from "../support/work-of"
 
 const NOW = new Date("2026-01-02T03:04:05.678Z")
 const ID = "0190a000-0000-7000-8000-0000000000a1"
@@ -22,14 +22,6 @@ const UPDATE: Record<DialectKind, string> = {
   postgres: `UPDATE "test_versioned" SET "title" = $1, "version" = $2 WHERE "id" = $3 AND "version" = $4`,
   mysql: "UPDATE `test_versioned` SET `title` = ?, `version` = ? WHERE `id` = ? AND `version` = ?",
 }
-
-const work = (parts: Partial<Work>): Work => ({
-  inserts: [],
-  updates: [],
-  links: [],
-  deletes: [],
-  ...parts,
-})
 
 describe.each(DIALECTS)("@VersionColumn on %s", (kind) => {
   let offline: OfflinePlans
@@ -67,7 +59,7 @@ describe.each(DIALECTS)("@VersionColumn on %s", (kind) => {
     expect(change.expectedVersion).toBe(4)
     expect(note.version).toBe(5)
     const connection = new RecordingConnection()
-    await persistWork(work({ updates: [change] }), connection, offline.dialect)
+    await persistWork(workOf({ updates: [change] }), connection, offline.dialect)
     expect(connection.statements).toEqual([{ sql: UPDATE[kind], params: ["new", 5, ID, 4] }])
   })
 
@@ -82,7 +74,7 @@ describe.each(DIALECTS)("@VersionColumn on %s", (kind) => {
     note.title = "new"
     const change = computeChangeSet(plan, note, NOW)!
     const connection = new RecordingConnection(() => 0)
-    const failure = await persistWork(work({ updates: [change] }), connection, offline.dialect)
+    const failure = await persistWork(workOf({ updates: [change] }), connection, offline.dialect)
       .then(() => undefined)
       .catch((error: unknown) => error)
     expect(failure).toBeInstanceOf(StatementFailure)

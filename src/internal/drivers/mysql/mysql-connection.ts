@@ -94,6 +94,8 @@ const mysqlDriver: PooledDriver = {
     ),
   beginSql: () => "START TRANSACTION",
   prepare: setStatementTimeout,
+  // A server (or an application) may set autocommit = 0: every statement then opens one.
+  opensTransactions: true,
 }
 
 export function openMysqlConnection(dataSource: DataSource): Promise<Connection> {

@@ -4,9 +4,11 @@ import { isNetworkError } from "../../errors/network-error"
 // SQLSTATE classes 08 (connection exception), 57P01-57P03 (the server shuts down or cannot
 // start) and 53300 (too many connections).
 const CONNECTION_CODES = /^(08|57P0[1-3]|53300)/
-// What node-postgres and pg-pool throw themselves when a connection fails or times out.
+// What node-postgres and pg-pool throw themselves when a connection fails or times out; and what
+// TypeORM throws when its query runner is used after it released it because its pg client
+// reported an error (the connection dropped while the session held it).
 const CONNECTION_MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query runner already released|query runner was already released/i
 
 // node-postgres passes the server's error fields on: SQLSTATE `code`, `table`, `constraint`,
 // `column`, and `detail` such as "Key (email)=(a@b.c) already exists.".

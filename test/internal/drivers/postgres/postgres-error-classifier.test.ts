@@ -1,4 +1,5 @@
 import { DatabaseError } from "pg"
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from "typeorm"
 import { postgresErrorClassifier } from "../../../../src/internal/drivers/postgres/postgres-error-classifier"
 
 type Fields = Partial<Pick<DatabaseError, "code" | "detail" | "table" | "constraint" | "column">>
@@ -113,6 +114,11 @@ describe("postgresErrorClassifier", () => {
     ).toBe(true)
     expect(isConnectionProblem(new Error("Connection terminated unexpectedly"))).toBe(true)
     expect(isConnectionProblem(new Error("timeout exceeded when trying to connect"))).toBe(true)
+  })
+
+  it("takes TypeORM's refusal of a query runner it released after its connection dropped for a lost connection", () => {
+    expect(isConnectionProblem(new QueryRunnerAlreadyReleasedError())).toBe(true)
+    expect(isConnectionProblem(new QueryRunnerProviderAlreadyReleasedError())).toBe(true)
   })
 
   it("does not take a refused statement or a wrong password for a lost connection", () => {

@@ -128,9 +128,9 @@ export function writeWork(
 function recorder({ deleted, identities, undoLog }: FlushState): WrittenRows {
   return {
     inserted(plan, entities, start, end) {
+      undoLog.recordInserts(entities, start, end)
       for (let i = start; i < end; i += 1) {
         const entity = entities[i]!
-        undoLog.recordInsert(entity)
         const identity = plan.identity(entity)
         if (identity !== undefined) identities.set(plan.metadata, identity, entity)
         // Rows inserted through TypeORM (database-generated ids) get their snapshot here.

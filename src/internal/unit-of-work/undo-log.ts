@@ -15,18 +15,33 @@ interface Before {
   readonly links: LinkState | undefined
 }
 
+/** `entities[start..end)`: the rows one statement inserted, by reference to the flush's batch. */
+interface InsertedRange {
+  readonly entities: readonly object[]
+  readonly start: number
+  readonly end: number
+}
+
 /**
  * What one transaction changed in the shared entity state, so that a rollback puts it back and
  * a commit makes it final.
  */
 export class UndoLog {
-  private inserted: object[] = []
+  // An insert needs nothing but its entity to be undone (it loses its state altogether), and a
+  // statement's rows are a range of the flush's batch: one record per statement, not per row,
+  // so a 100,000-row commit does not build a second list of its rows.
+  private inserted: InsertedRange[] = []
   private deleted: object[] = []
   private readonly before = new Map<object, Before>()
 
   /** The entity's row was inserted in this transaction. */
   recordInsert(entity: object): void {
-    this.inserted.push(entity)
+    this.inserted.push({ entities: [entity], start: 0, end: 1 })
+  }
+
+  /** `entities[start..end)` were inserted in this transaction (`entities` is never changed). */
+  recordInserts(entities: readonly object[], start: number, end: number): void {
+    if (end > start) this.inserted.push({ entities, start, end })
   }
 
   /** The entity's row was deleted in this transaction. */
@@ -70,11 +85,16 @@ export class UndoLog {
       if (before.links === undefined) forgetLinks(entity)
       else setLinks(entity, before.links)
     }
-    for (const entity of this.inserted) {
-      forgetRow(entity)
-      forgetLinks(entity)
+    const inserted: object[] = []
+    for (const { entities, start, end } of this.inserted) {
+      for (let i = start; i < end; i += 1) {
+        const entity = entities[i]!
+        forgetRow(entity)
+        forgetLinks(entity)
+        inserted.push(entity)
+      }
     }
-    const result = { inserted: this.inserted, deleted: this.deleted }
+    const result = { inserted, deleted: this.deleted }
     this.clear()
     return result
   }

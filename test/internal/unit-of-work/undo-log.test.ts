@@ -75,6 +75,18 @@ describe("UndoLog", () => {
     expect(wasDeleted(deleted)).toBe(false)
   })
 
+  it("forgets on rollback the rows of each recorded range of a batch, and only those", () => {
+    const batch = [{}, {}, {}, {}]
+    for (const entity of batch) setSnapshot(entity, ["row"])
+    const log = new UndoLog()
+    log.recordInserts(batch, 0, 2)
+    log.recordInserts(batch, 2, 2)
+    log.recordInserts(batch, 3, 4)
+    const result = log.rollback()
+    expect(result.inserted).toEqual([batch[0], batch[1], batch[3]])
+    expect(batch.map(isPersisted)).toEqual([false, false, true, false])
+  })
+
   it("marks deleted entities as deleted on commit and forgets their rows and links", () => {
     const deleted = {}
     const inserted = {}

@@ -104,7 +104,7 @@ async function openOnReplica(replicas: Replicas, replica: number): Promise<Conne
 function reportDown(replicas: Replicas, replica: number, reason: unknown): void {
   if (replicas.closed) return
   const target = replicas.targets[replica]!
-  const why = masked(target, replicas.primary, firstLine(reason))
+  const why = masked(target, replicas.primary, failureReason(reason))
   const seconds = replicas.set.retryAfterMs / 1_000
   replicas.primary.logger.log(
     "warn",
@@ -121,9 +121,17 @@ function reportBack(replicas: Replicas, replica: number): void {
   )
 }
 
-function firstLine(reason: unknown): string {
-  const message = reason instanceof Error ? reason.message : String(reason)
-  return message.split("\n")[0]!.replace(/\.$/, "")
+/**
+ * Why a replica failed, in one line: the error's message, or (Node's AggregateError for a host
+ * that refused on every address has none) its first inner error's message, or its code.
+ */
+export function failureReason(reason: unknown): string {
+  const error = reason as { message?: unknown; code?: unknown; errors?: unknown[] } | null
+  const inner = error?.errors?.[0] as { message?: unknown } | undefined
+  const message = [error?.message, inner?.message, error?.code].find(
+    (text): text is string => typeof text === "string" && text !== "",
+  )
+  return (message ?? String(reason)).split("\n")[0]!.replace(/\.$/, "")
 }
 
 // A driver's message does not carry the password; should one ever, it is cut out here.

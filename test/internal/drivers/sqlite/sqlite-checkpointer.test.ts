@@ -123,10 +123,14 @@ describe("The SQLite checkpoint worker of a data source", () => {
       await child.waitForLine((line) => line === "done")
       expect(child.lines).toContain("checkpointer on")
       const start = performance.now()
+      let timer: NodeJS.Timeout | undefined
       const exited = await Promise.race([
         child.exited,
-        new Promise<"still running">((resolve) => setTimeout(resolve, 10_000, "still running")),
+        new Promise<"still running">((resolve) => {
+          timer = setTimeout(resolve, 10_000, "still running")
+        }),
       ])
+      clearTimeout(timer)
       if (exited === "still running") child.process.kill("SIGKILL")
       expect(exited).toEqual({ code: 0, signal: null })
       expect(performance.now() - start).toBeLessThan(10_000)

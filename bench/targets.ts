@@ -84,9 +84,7 @@ export async function openTarget(kind: DatabaseKind): Promise<Target> {
 /**
  * The raw driver on the database `env` names, set up the way the data source sets up its own:
  * on SQLite the same file with WAL, synchronous=FULL, foreign keys and a busy timeout; on the
- * servers a pool of 10 connections. SQLite's automatic WAL checkpoint is off on it too: the data
- * source runs its checkpoints in a worker thread, not in its COMMITs, and the raw side must not
- * pay for one the Session does not (settle() checkpoints between measurements, untimed).
+ * servers a pool of 10 connections.
  */
 export function openRawDriver(kind: DatabaseKind, env: Env): RawDriver {
   if (kind === "sqlite") {
@@ -94,7 +92,6 @@ export function openRawDriver(kind: DatabaseKind, env: Env): RawDriver {
     db.pragma("journal_mode = WAL")
     db.pragma("synchronous = FULL")
     db.pragma("foreign_keys = ON")
-    db.pragma("wal_autocheckpoint = 0")
     return { kind, db }
   }
   const server = {

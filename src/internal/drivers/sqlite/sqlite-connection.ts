@@ -7,7 +7,12 @@ import type { Connection, OpenOptions } from "../connection"
 import { logQuery } from "../log-query"
 import { markTransaction } from "../query-runner-flags"
 import { beginImmediate, runWaitingForLock } from "./sqlite-begin"
-import { startCheckpointer, stopCheckpointer, type SqliteCheckpointer } from "./sqlite-checkpointer"
+import {
+  LARGE_COMMIT_ROWS,
+  startCheckpointer,
+  stopCheckpointer,
+  type SqliteCheckpointer,
+} from "./sqlite-checkpointer"
 
 // One connection per data source (TypeORM shares one query runner), so sessions take turns
 // through a FIFO lock held from BEGIN to COMMIT/ROLLBACK. Statements are prepared once.
@@ -112,20 +117,29 @@ function sqliteConnection(
   unlock: () => void,
 ): Connection {
   const db = databaseOf(dataSource)
-  // Sessions' COMMITs never run a WAL checkpoint on this thread (sqlite-checkpointer.ts).
+  // A large transaction's COMMIT runs no WAL checkpoint on this thread (sqlite-checkpointer.ts).
   if (state.checkpointer === undefined) state.checkpointer = startCheckpointer(db) ?? null
   const checkpointer = state.checkpointer
   const queryRunner = dataSource.createQueryRunner()
   let open = false
+  /** Rows the open transaction changed: a large one leaves its checkpoint to the worker. */
+  let changed = 0
   let released = false
   const end = (sql: "COMMIT" | "ROLLBACK"): void => {
     if (!open) return
     logQuery(dataSource, sql, [])
     // A failed statement can make SQLite roll back on its own; then there is nothing to end.
-    if (db.inTransaction) prepare(db, state.statements, sql, false).run()
+    if (db.inTransaction) {
+      const statement = prepare(db, state.statements, sql, false)
+      if (sql === "COMMIT" && checkpointer && changed >= LARGE_COMMIT_ROWS) {
+        checkpointer.commitLarge(() => statement.run())
+      } else {
+        statement.run()
+      }
+    }
     open = false
+    changed = 0
     markTransaction(queryRunner, false)
-    if (sql === "COMMIT") checkpointer?.request()
   }
   return {
     queryRunner,
@@ -144,19 +158,15 @@ function sqliteConnection(
     },
     run(sql, params) {
       logQuery(dataSource, sql, params)
-      return Promise.resolve(prepare(db, state.statements, sql, false).run(...params).changes)
+      const changes = prepare(db, state.statements, sql, false).run(...params).changes
+      changed += changes
+      return Promise.resolve(changes)
     },
     runAlone(sql, params) {
       if (open) return Promise.reject(new Error("runAlone inside a transaction"))
       logQuery(dataSource, sql, params)
       // In autocommit the write takes the write lock itself: it waits on timers as BEGIN does.
-      const written = runWaitingForLock(db, prepare(db, state.statements, sql, false), params)
-      if (checkpointer)
-        void written.then(
-          () => checkpointer.request(),
-          () => undefined,
-        )
-      return written
+      return runWaitingForLock(db, prepare(db, state.statements, sql, false), params)
     },
     rows(sql, params) {
       logQuery(dataSource, sql, params)

@@ -50,35 +50,56 @@ describe("startCheckpointer", () => {
     expect(rollbackJournal.pragma("wal_autocheckpoint", { simple: true })).toBe(1000)
   })
 
-  it("turns SQLite's checkpoint inside COMMIT off and checkpoints in its worker", async () => {
+  it("commits a large transaction with SQLite's checkpoint off and checkpoints in its worker", async () => {
     const db = open()
     const checkpointer = startCheckpointer(db)!
-    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0)
+    // Small commits keep SQLite's own checkpoint.
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(1000)
     const insert = db.prepare("INSERT INTO t (x) VALUES (?)")
+    db.exec("BEGIN IMMEDIATE")
     for (let i = 0; i < 100; i += 1) insert.run(ROW)
+    let duringCommit: unknown
+    checkpointer.commitLarge(() => {
+      duringCommit = db.pragma("wal_autocheckpoint", { simple: true })
+      db.exec("COMMIT")
+    })
+    expect(duringCommit).toBe(0)
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(1000)
     const result = await checkpointer.nextCheckpoint()
     // 100 rows of 16 pages: well past SQLite's 1000 pages, every frame copied by the worker.
     expect(result.log).toBeGreaterThan(1000)
     expect(result.checkpointed).toBe(result.log)
   })
 
-  it("keeps the WAL bounded over many commits", async () => {
+  it("keeps the WAL bounded over many large commits", async () => {
     const db = open()
     const checkpointer = startCheckpointer(db)!
     const insert = db.prepare("INSERT INTO t (x) VALUES (?)")
     let written = 0
     let largest = 0
     for (let round = 0; round < 20; round += 1) {
+      db.exec("BEGIN IMMEDIATE")
       for (let i = 0; i < 20; i += 1) insert.run(ROW)
+      checkpointer.commitLarge(() => db.exec("COMMIT"))
       written += 20 * ROW.length
       await checkpointer.nextCheckpoint()
       largest = Math.max(largest, walBytes())
     }
-    // Unchecked (wal_autocheckpoint = 0 and no worker), the WAL would hold all of it.
+    // With no checkpoint at all (wal_autocheckpoint = 0 in every COMMIT), the WAL would hold it all.
     expect(written).toBeGreaterThan(24 * 1024 * 1024)
     // A checkpoint that copied everything lets the next writer start the WAL over: it never
     // holds more than about two rounds (20 rows of 64 KiB each).
     expect(largest).toBeLessThan(4 * 1024 * 1024)
+  })
+
+  it("leaves a stream of small commits to SQLite's own checkpoint, which keeps the WAL small", () => {
+    const db = open()
+    startCheckpointer(db)
+    const insert = db.prepare("INSERT INTO t (x) VALUES (?)")
+    const small = "y".repeat(1024)
+    for (let i = 0; i < 5_000; i += 1) insert.run(small)
+    // 5,000 commits of at least one page each; SQLite's checkpoint every 1000 pages restarts it.
+    expect(walBytes()).toBeLessThan(6 * 1024 * 1024)
   })
 
   it("stops: its worker is gone and SQLite checkpoints inside COMMIT again", async () => {

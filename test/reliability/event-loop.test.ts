@@ -27,7 +27,7 @@ import {
 // The flush and its COMMIT are measured apart: the flush is the package's work, in slices; the
 // COMMIT is one statement. On SQLite a COMMIT used to copy the WAL into the database file too
 // (SQLite's automatic checkpoint: 95-190 ms of CPU after 100,000 messages); a worker thread does
-// that now (sqlite-checkpointer.ts), which COMMIT_BUSY_BOUND_MS holds it to.
+// that now for a large transaction (sqlite-checkpointer.ts), which COMMIT_BUSY_BOUND_MS holds it to.
 // Each database's cases run after a small warm-up flush: a server's code is compiled and its
 // statements prepared before its large requests; a fresh jest process's first flush also pays
 // for the JIT and the first preparation of each statement (CI once saw 96 ms for W1 that way).

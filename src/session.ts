@@ -7,7 +7,7 @@ import type {
   ObjectLiteral,
 } from "typeorm"
 import { getDataSource } from "./create-data-source"
-import { type ConcreteDbError, NotFoundError, SessionStateError } from "./errors"
+import { type ConcreteDbError, NotFoundError } from "./errors"
 import { assertEntityObject } from "./internal/assert-entity-object"
 import type { Connection } from "./internal/drivers/connection"
 import { StatementFailure } from "./internal/errors/statement-failure"
@@ -17,6 +17,7 @@ import { canMatch, findEntities, findRowById } from "./internal/read/find-entiti
 import { checkedFindMetadata } from "./internal/read/find-options-check"
 import { readOnlyRefusal, refuseReadOnlyWork } from "./internal/read-only-guard"
 import { SessionConnection } from "./internal/session-connection"
+import { SessionStatus } from "./internal/session-status"
 import { flushWithEvents, type FlushControl } from "./internal/unit-of-work/flush-with-events"
 import { afterRead } from "./internal/unit-of-work/lifecycle-events"
 import { writeWork } from "./internal/unit-of-work/single-statement"
@@ -25,8 +26,6 @@ import { isEmptyWork } from "./internal/unit-of-work/work"
 import { DEFAULT_LOCK_TIMEOUT_MS, type SessionOptions } from "./session-options"
 
 export type { SessionOptions } from "./session-options"
-
-type State = "idle" | "active" | "failed" | "closed"
 
 /**
  * A unit of work over one database transaction, like SQLAlchemy's `Session`: stage objects with
@@ -48,8 +47,7 @@ type State = "idle" | "active" | "failed" | "closed"
  * await session.commit() // UPDATE "user" SET "first_name" = …, "updated_at" = … WHERE "id" = …
  */
 export class Session implements AsyncDisposable {
-  private state: State = "idle"
-  private failure: ConcreteDbError | undefined
+  private readonly status = new SessionStatus()
   private readonly db: SessionConnection
   private readonly unitOfWork = new UnitOfWork()
   private readonly queue = new OperationQueue()
@@ -82,7 +80,7 @@ export class Session implements AsyncDisposable {
 
   /** Whether `close()` was called. */
   get isClosed(): boolean {
-    return this.state === "closed"
+    return this.status.isClosed
   }
 
   /**
@@ -91,7 +89,7 @@ export class Session implements AsyncDisposable {
    * Returns the entity.
    */
   add<T extends object>(entity: T): T {
-    this.assertUsable("add")
+    this.status.assertUsable("add")
     if (this.readOnly) throw readOnlyRefusal("add")
     assertEntityObject(entity, "add")
     this.unitOfWork.add(entity)
@@ -110,7 +108,7 @@ export class Session implements AsyncDisposable {
    * entity that was only added is simply dropped from the session.
    */
   delete(entity: object): void {
-    this.assertUsable("delete")
+    this.status.assertUsable("delete")
     if (this.readOnly) throw readOnlyRefusal("delete")
     assertEntityObject(entity, "delete")
     this.unitOfWork.delete(entity)
@@ -118,17 +116,17 @@ export class Session implements AsyncDisposable {
 
   /** Begins the transaction now instead of on first use. */
   begin(): Promise<void> {
-    return this.serialize(() => this.beginNow().then(() => undefined))
+    return this.queue.run(() => this.beginNow().then(() => undefined))
   }
 
   /** Writes staged work inside the open transaction (beginning one if needed). */
   flush(): Promise<void> {
-    return this.serialize(() => this.flushNow())
+    return this.queue.run(() => this.flushNow())
   }
 
   /** Flushes, then commits. The session stays usable; the next use begins a new transaction. */
   commit(): Promise<void> {
-    return this.serialize(async () => {
+    return this.queue.run(async () => {
       await this.flushNow(true)
       const connection = this.db.current
       if (!connection) return
@@ -141,7 +139,7 @@ export class Session implements AsyncDisposable {
         }
       }
       this.unitOfWork.committed()
-      this.state = "idle"
+      this.status.idle()
       await this.db.giveBack()
     })
   }
@@ -152,8 +150,8 @@ export class Session implements AsyncDisposable {
    * made to them in memory are dropped, as when an ORM expires its objects on rollback.
    */
   rollback(): Promise<void> {
-    return this.serialize(async () => {
-      if (this.state === "closed") return
+    return this.queue.run(async () => {
+      if (this.status.isClosed) return
       const rollingBack = this.rollbackNow()
       if (rollingBack) await rollingBack
       if (this.db.dataSource) this.unitOfWork.revertAll()
@@ -162,14 +160,14 @@ export class Session implements AsyncDisposable {
 
   /** Rolls back what was not committed and releases the connection. Idempotent. */
   close(): Promise<void> {
-    return this.serialize(async () => {
-      if (this.state === "closed") return
+    return this.queue.run(async () => {
+      if (this.status.isClosed) return
       try {
         const rollingBack = this.rollbackNow()
         if (rollingBack) await rollingBack
       } finally {
         this.unitOfWork.clear()
-        this.state = "closed"
+        this.status.close()
       }
     })
   }
@@ -184,7 +182,7 @@ export class Session implements AsyncDisposable {
    * otherwise read inside the transaction (after flushing staged work).
    */
   get<T extends ObjectLiteral>(target: EntityTarget<T>, id: unknown): Promise<T | null> {
-    return this.serialize(async () => {
+    return this.queue.run(async () => {
       const dataSource = await this.resolve()
       const plan = this.unitOfWork.planOfTarget(dataSource.getMetadata(target).target)
       const key = plan.keyOfId(id)
@@ -210,7 +208,7 @@ export class Session implements AsyncDisposable {
     target: EntityTarget<T>,
     options?: FindManyOptions<T>,
   ): Promise<T[]> {
-    return this.serialize(async () => {
+    return this.queue.run(async () => {
       const metadata = checkedFindMetadata(await this.resolve(), target, options)
       await this.flushNow()
       const plan = this.unitOfWork.planOfTarget(metadata.target)
@@ -238,7 +236,7 @@ export class Session implements AsyncDisposable {
    */
   refresh<T extends object>(entity: T): Promise<T> {
     assertEntityObject(entity, "refresh")
-    return this.serialize(async () => {
+    return this.queue.run(async () => {
       await this.resolve()
       // The entity's own changes are discarded, not written; everything else is flushed.
       this.unitOfWork.revert(entity)
@@ -269,10 +267,10 @@ export class Session implements AsyncDisposable {
    * const count = await session.manager.count(Message, { where: { projectId } })
    */
   get manager(): EntityManager {
-    this.assertOpen("manager")
+    this.status.assertOpen("manager")
     this.managerProxy ??= managerProxy({
       call: (run) =>
-        this.serialize(async () => {
+        this.queue.run(async () => {
           await this.flushNow()
           await this.beginNow()
           return this.read(undefined, (connection) => run(connection.queryRunner.manager))
@@ -294,26 +292,6 @@ export class Session implements AsyncDisposable {
   // -------------------------------------------------------------------------------------------
   // Internals
 
-  private serialize<T>(operation: () => Promise<T>): Promise<T> {
-    return this.queue.run(operation)
-  }
-
-  private assertOpen(action: string): void {
-    if (this.state === "closed") {
-      throw new SessionStateError(`Session.${action} was called after close(); open a new Session.`)
-    }
-  }
-
-  private assertUsable(action = "use"): void {
-    this.assertOpen(action)
-    if (this.state === "failed") {
-      throw new SessionStateError(
-        `Session.${action} was refused: the session's transaction failed (${this.failure?.message ?? "unknown error"}) and was rolled back; call session.rollback() before using it again.`,
-        { cause: this.failure },
-      )
-    }
-  }
-
   private async resolve(): Promise<DataSource> {
     return (await this.db.resolve()).dataSource
   }
@@ -321,17 +299,17 @@ export class Session implements AsyncDisposable {
   // Takes the connection (on SQLite: waits for its turn); reads need nothing more. Without a
   // promise when nothing is waited for (see SessionConnection.take).
   private connect(): Connection | Promise<Connection> {
-    this.assertUsable()
+    this.status.assertUsable()
     const held = this.db.current
     if (held) return held
     const taking = this.db.take()
     if (taking instanceof Promise) {
       return taking.then((connection) => {
-        this.state = "active"
+        this.status.activate()
         return connection
       })
     }
-    this.state = "active"
+    this.status.activate()
     return taking
   }
 
@@ -349,7 +327,7 @@ export class Session implements AsyncDisposable {
   }
 
   private async flushNow(committing = false): Promise<void> {
-    this.assertUsable()
+    this.status.assertUsable()
     if (!this.unitOfWork.hasWork) return
     if (!this.db.dataSource) {
       const resolving = this.db.resolve()
@@ -399,8 +377,7 @@ export class Session implements AsyncDisposable {
     const translated = this.db.translate(error)
     await this.db.giveBack()
     this.unitOfWork.undoTransaction()
-    this.state = "failed"
-    this.failure = translated
+    this.status.fail(translated)
     return translated
   }
 
@@ -417,7 +394,6 @@ export class Session implements AsyncDisposable {
   private forgetTransaction(): void {
     if (this.db.dataSource) this.unitOfWork.undoTransaction()
     else this.unitOfWork.clear()
-    this.state = "idle"
-    this.failure = undefined
+    this.status.idle()
   }
 }

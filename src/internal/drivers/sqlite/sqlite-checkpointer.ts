@@ -112,8 +112,7 @@ function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer
   let stopped = false
   let waiters: Array<(result: CheckpointResult) => void> = []
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()))
-  const giveUp = (): void => {
-    if (stopped) return
+  const markStopped = (): void => {
     stopped = true
   }
   worker.on("message", (message: { type: string } & CheckpointResult) => {
@@ -122,9 +121,10 @@ function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer
     waiters = []
     for (const resolve of done) resolve(message)
   })
-  // A worker that fails (its connection cannot open, say) gives the checkpoints back to SQLite.
-  worker.on("error", giveUp)
-  worker.on("exit", giveUp)
+  // A worker that fails (its connection cannot open, say) is asked nothing more: large commits
+  // then keep SQLite's checkpoint inside COMMIT, as small ones do.
+  worker.on("error", markStopped)
+  worker.on("exit", markStopped)
   // Never what keeps the process alive: an application that forgets to destroy its data source
   // still exits (its WAL is checkpointed by the next open). After the listeners: adding a
   // 'message' listener refs the worker's port again.
@@ -137,7 +137,7 @@ function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer
   }
   const stop = async (): Promise<void> => {
     if (!stopped) {
-      giveUp()
+      markStopped()
       worker.postMessage("close")
     }
     const timeout = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS)

@@ -31,14 +31,16 @@ const Database = require(workerData.driver)
 const db = new Database(workerData.file, { fileMustExist: true, timeout: 0 })
 db.pragma("synchronous = " + workerData.synchronous)
 let timer
+let requested = 0
 function checkpoint() {
   timer = undefined
+  const covers = requested
   try {
     const [result] = db.pragma("wal_checkpoint(PASSIVE)")
-    parentPort.postMessage({ type: "checkpointed", ...result })
+    parentPort.postMessage({ type: "checkpointed", covers, ...result })
   } catch (error) {
     // SQLITE_BUSY (another checkpoint is running) or a transient error: the next one retries.
-    parentPort.postMessage({ type: "failed", message: String(error && error.message) })
+    parentPort.postMessage({ type: "failed", covers, message: String(error && error.message) })
   }
 }
 parentPort.on("message", (message) => {
@@ -46,8 +48,9 @@ parentPort.on("message", (message) => {
     if (timer) clearTimeout(timer)
     db.close()
     parentPort.close()
-  } else if (message === "checkpoint" && !timer) {
-    timer = setTimeout(checkpoint, 0)
+  } else if (typeof message === "number") {
+    requested = Math.max(requested, message)
+    if (!timer) timer = setTimeout(checkpoint, 0)
   }
 })
 `
@@ -67,7 +70,7 @@ export interface SqliteCheckpointer {
   commitLarge(commit: () => void): void
   /** Asks for a checkpoint soon. */
   request(): void
-  /** Resolves after the next checkpoint the worker runs (tests and diagnostics). */
+  /** Resolves with the first checkpoint that begins after this call (tests and diagnostics). */
   nextCheckpoint(): Promise<CheckpointResult>
   /** Stops the worker and closes its connection; the connection checkpoints on its own again. */
   stop(): Promise<void>
@@ -110,16 +113,20 @@ function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer
     },
   })
   let stopped = false
-  let waiters: Array<(result: CheckpointResult) => void> = []
+  // Requests are numbered; the worker reports the last number it had received when a checkpoint
+  // began, so a waiter is answered only by a checkpoint that began after its own request (a
+  // checkpoint already under way may have missed the commit the waiter cares about).
+  let sent = 0
+  let waiters: Array<{ after: number; resolve: (result: CheckpointResult) => void }> = []
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()))
   const markStopped = (): void => {
     stopped = true
   }
-  worker.on("message", (message: { type: string } & CheckpointResult) => {
+  worker.on("message", (message: { type: string; covers: number } & CheckpointResult) => {
     if (message.type !== "checkpointed") return
-    const done = waiters
-    waiters = []
-    for (const resolve of done) resolve(message)
+    const done = waiters.filter((waiter) => waiter.after <= message.covers)
+    waiters = waiters.filter((waiter) => waiter.after > message.covers)
+    for (const waiter of done) waiter.resolve(message)
   })
   // A worker that fails (its connection cannot open, say) is asked nothing more: large commits
   // then keep SQLite's checkpoint inside COMMIT, as small ones do.
@@ -133,7 +140,7 @@ function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer
     if (stopped) return
     // The data source was destroyed without stopping the worker first: stop it now.
     if (!db.open) void stop()
-    else worker.postMessage("checkpoint")
+    else worker.postMessage((sent += 1))
   }
   const stop = async (): Promise<void> => {
     if (!stopped) {
@@ -162,9 +169,9 @@ function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer
     },
     request,
     nextCheckpoint() {
-      const result = new Promise<CheckpointResult>((resolve) => waiters.push(resolve))
       request()
-      return result
+      const after = sent
+      return new Promise<CheckpointResult>((resolve) => waiters.push({ after, resolve }))
     },
     stop,
   }

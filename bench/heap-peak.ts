@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     const afterFlush = Object.getOwnPropertyDescriptor(prototype, "afterFlush")!
     Object.defineProperty(prototype, "afterFlush", {
       ...afterFlush,
-      value(this: UnitOfWork, work: Work): Promise<void> {
+      value(this: UnitOfWork, work: Work): Promise<void> | undefined {
         peak = heapAfterGc()
         if (withKinds) atPeak = kindsInHeap()
         return (afterFlush.value as UnitOfWork["afterFlush"]).call(this, work)

@@ -333,10 +333,13 @@ export class Session implements AsyncDisposable {
       const resolving = this.db.resolve()
       if (resolving instanceof Promise) await resolving
     }
-    const inserts = await this.unitOfWork.stageInserts()
+    // The in-memory steps of a small flush return values, not promises: no await for them.
+    let inserts = this.unitOfWork.stageInserts()
+    if (inserts instanceof Promise) inserts = await inserts
     if (this.readOnly) return refuseReadOnlyWork(this.unitOfWork, inserts)
     if (this.unitOfWork.listening) return flushWithEvents(this.unitOfWork, inserts, this.control())
-    const work = await this.unitOfWork.completeWork(inserts, new Date())
+    let work = this.unitOfWork.completeWork(inserts, new Date())
+    if (work instanceof Promise) work = await work
     if (isEmptyWork(work)) return
     let connection = this.connect()
     if (connection instanceof Promise) connection = await connection
@@ -346,7 +349,8 @@ export class Session implements AsyncDisposable {
       this.unitOfWork.abandon(work)
       throw await this.fail(error)
     }
-    await this.unitOfWork.afterFlush(work)
+    const finishing = this.unitOfWork.afterFlush(work)
+    if (finishing) await finishing
   }
 
   // Runs a read (or a manager call) on the connection; a database error fails the session.

@@ -124,20 +124,13 @@ export class SessionConnection {
   }
 
   /** Rolls back what is open and gives the connection back; a broken one is discarded. */
-  async giveBack(): Promise<void> {
+  giveBack(): Promise<void> {
     const connection = this.held
     this.held = undefined
-    if (!connection) return
-    let broken = false
-    // A commit or a read leaves nothing open: no rollback to wait for.
-    if (connection.inTransaction) {
-      try {
-        await connection.rollback()
-      } catch {
-        broken = true
-      }
-    }
-    await connection.release(broken)
+    if (!connection) return Promise.resolve()
+    // A commit or a read leaves nothing open: no rollback to wait for (and no promise for it).
+    if (!connection.inTransaction) return releasing(connection, false)
+    return rollingBack(connection)
   }
 
   /**
@@ -152,5 +145,24 @@ export class SessionConnection {
       return translateError(error.cause, dataSource, { table: error.table })
     }
     return translateError(error, dataSource)
+  }
+}
+
+async function rollingBack(connection: Connection): Promise<void> {
+  let broken = false
+  try {
+    await connection.rollback()
+  } catch {
+    broken = true
+  }
+  await connection.release(broken)
+}
+
+// `connection.release`, with what it throws as a rejection (as from an async function).
+function releasing(connection: Connection, broken: boolean): Promise<void> {
+  try {
+    return connection.release(broken)
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }
 }

@@ -1,4 +1,4 @@
-import { Raw, type DataSource } from "typeorm"
+import type { DataSource } from "typeorm"
 import { MessageCreate } from "../dto/message.dto"
 import type { Message, MessageStatus } from "../entities/message.entity"
 import { Operator as OperatorRow } from "../entities/operator.entity"
@@ -13,6 +13,7 @@ import { createOperator, getOperatorByName, updateOperator } from "../services/o
 import { createOrchestrator, getOrchestratorByName } from "../services/orchestrators.service"
 import { createProject } from "../services/projects.service"
 import { createUser, getUser } from "../services/users.service"
+import { PrefixCondition } from "../internal/read/prefix-condition"
 import type { Session } from "../session"
 import { withTransaction } from "../with-session"
 import type { AgentOperator } from "./agent-operator"
@@ -208,12 +209,9 @@ async function nextRunName(
   attempt: number,
 ): Promise<string> {
   const base = projectBaseName(prompt)
-  const pattern = `${base.replace(/[!%_]/g, (c) => `!${c}`)} #%`
+  // One cached statement on the session's own read path (`name LIKE ? ESCAPE '!'`).
   const similar = await s.find(Project, {
-    where: {
-      orchestratorId,
-      name: Raw((column) => `${column} LIKE :pattern ESCAPE '!'`, { pattern }),
-    },
+    where: { orchestratorId, name: PrefixCondition.startsWith(`${base} #`) },
   })
   let highest = 0
   for (const project of similar) {

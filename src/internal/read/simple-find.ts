@@ -3,6 +3,7 @@ import type { ColumnPlan } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
 import { findSql, type FindShape } from "../sql/select-sql"
 import { KeysetCondition } from "./keyset-condition"
+import { PrefixCondition } from "./prefix-condition"
 import { relationTree, type RelationTree } from "./relation-tree"
 
 /** A find the session runs with its own SQL and hydrator instead of TypeORM's. */
@@ -37,6 +38,8 @@ export function compileSimpleFind(
   const byProperty = columnsByProperty(plan)
   const params: unknown[] = []
   const where: ColumnPlan[] = []
+  const prefixed: ColumnPlan[] = []
+  const prefixParams: unknown[] = []
   let keyset: FindShape["keyset"]
   const keysetParams: unknown[] = []
   if (opts.where !== undefined) {
@@ -51,12 +54,17 @@ export function compileSimpleFind(
         keysetParams.push(boundary, boundary, boundary, tie.toDatabase(value.tie.value))
         continue
       }
+      if (column && value instanceof PrefixCondition) {
+        prefixed.push(column)
+        prefixParams.push(value.pattern)
+        continue
+      }
       if (!column || !isPlainValue(value)) return undefined
       where.push(column)
       params.push(column.toDatabase(value))
     }
   }
-  params.push(...keysetParams)
+  params.push(...prefixParams, ...keysetParams)
   const order: FindShape["order"][number][] = []
   if (opts.order !== undefined) {
     if (!isRecord(opts.order)) return undefined
@@ -72,6 +80,7 @@ export function compileSimpleFind(
   if (skip !== undefined && !(Number.isInteger(skip) && (skip as number) >= 0)) return undefined
   const sql = findSql(plan, {
     where,
+    ...(prefixed.length > 0 ? { prefixed } : {}),
     ...(keyset ? { keyset } : {}),
     order,
     take: take !== undefined,

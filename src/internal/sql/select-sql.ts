@@ -54,6 +54,8 @@ export function selectLinkedSql(target: EntityPlan, link: LinkPlan, count: numbe
  */
 export interface FindShape {
   readonly where: readonly ColumnPlan[]
+  /** Columns compared with a LIKE pattern (`PrefixCondition`), after the equalities. */
+  readonly prefixed?: readonly ColumnPlan[]
   readonly keyset?: {
     readonly column: ColumnPlan
     readonly tie: ColumnPlan
@@ -65,7 +67,7 @@ export interface FindShape {
 }
 
 /**
- * `SELECT … WHERE a = ? AND … [AND k >= ? AND (k > ? OR (k = ? AND t > ?))] ORDER BY … LIMIT ?
+ * `SELECT … WHERE a = ? AND … [AND p LIKE ? ESCAPE '!' AND …] [AND k >= ? AND (k > ? OR (k = ? AND t > ?))] ORDER BY … LIMIT ?
  * OFFSET ?`; parameters in that order.
  */
 export function findSql(plan: EntityPlan, shape: FindShape): string {
@@ -73,6 +75,7 @@ export function findSql(plan: EntityPlan, shape: FindShape): string {
   // Built on every find: one string, no arrays in between.
   let key = "f:"
   for (const column of shape.where) key += `${column.index},`
+  if (shape.prefixed) for (const column of shape.prefixed) key += `~${column.index},`
   if (keyset) key += `|${keyset.side}:${keyset.column.index}:${keyset.tie.index}`
   key += "|"
   for (const { column, direction } of shape.order) key += `${column.index}:${direction},`
@@ -85,6 +88,9 @@ export function findSql(plan: EntityPlan, shape: FindShape): string {
     const conditions = shape.where.map(
       (column) => `${column.sqlName} = ${dialect.placeholder(++parameter)}`,
     )
+    for (const column of shape.prefixed ?? []) {
+      conditions.push(`${column.sqlName} LIKE ${dialect.placeholder(++parameter)} ESCAPE '!'`)
+    }
     if (keyset) {
       // The redundant `k >= ?` is the index range; the rest drops the boundary's earlier ties.
       const [wide, strict] = keyset.side === "after" ? [">=", ">"] : ["<=", "<"]

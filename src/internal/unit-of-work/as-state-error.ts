@@ -7,3 +7,12 @@ import { SessionStateError } from "../../errors"
 export function asStateError(error: unknown): unknown {
   return error instanceof TypeError ? new SessionStateError(error.message, { cause: error }) : error
 }
+
+/** A step's value as it is, or its promise with a rejection as `asStateError` makes it. */
+export function catchAsState<T>(value: T | Promise<T>): T | Promise<T> {
+  return value instanceof Promise
+    ? value.catch((error: unknown) => {
+        throw asStateError(error)
+      })
+    : value
+}

@@ -19,17 +19,22 @@ export interface CascadeScope {
  * never brought in; only instances of the relation's entity class are. The walk lets the event loop
  * turn (`turn`) when a slice of time is over.
  */
-export async function cascade(
+export function cascade(
   roots: Iterable<object>,
   scope: CascadeScope,
   turn: Turn = neverYield,
-): Promise<void> {
-  const stack = [...roots]
-  // The walk itself is a plain function (an async function's loop is not optimized while it runs).
+): Promise<void> | undefined {
+  return walkSliced([...roots], scope, turn)
+}
+
+// The walk itself is a plain function (an async function's loop is not optimized while it runs);
+// a promise only once a turn is taken.
+function walkSliced(stack: object[], scope: CascadeScope, turn: Turn): Promise<void> | undefined {
   while (walk(stack, scope, EVERY_ROWS)) {
     const waiting = turn()
-    if (waiting) await waiting
+    if (waiting) return waiting.then(() => walkSliced(stack, scope, turn))
   }
+  return undefined
 }
 
 // Visits up to `budget` entities of the stack; whether some are left.

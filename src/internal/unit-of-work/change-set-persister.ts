@@ -56,12 +56,14 @@ export async function persistWork(
   for (const change of work.updates) {
     await onTable(change.plan.metadata.tableName, () => update(change, connection))
     written?.updated(change)
-    await turn()
+    const waiting = turn()
+    if (waiting) await waiting
   }
   for (const change of work.links) {
     await onTable(change.link.junction.tableName, () => writeLinks(change, connection, dialect))
     written?.linked(change)
-    await turn()
+    const waiting = turn()
+    if (waiting) await waiting
   }
   for (const batch of work.deletes) {
     await onTable(batch.plan.metadata.tableName, () =>
@@ -90,7 +92,9 @@ async function insertBatch(
     written?.inserted(plan, entities, 0, entities.length)
     return
   }
-  for (const [key, group] of await groupByUnsetDefaults(plan, entities, turn)) {
+  let groups = groupByUnsetDefaults(plan, entities, turn)
+  if (groups instanceof Promise) groups = await groups
+  for (const [key, group] of groups) {
     const columns = key === "" ? plan.columns : plan.columnsWithout(key)
     const width = columns.length
     const maxRows = Math.max(
@@ -126,24 +130,25 @@ async function insertBatch(
       await connection.run(insertSql(plan, columns, end - start, key), params)
       written?.inserted(plan, group, start, end)
       start = end
-      await turn()
+      const waiting = turn()
+      if (waiting) await waiting
     }
   }
 }
 
 // Rows that leave a defaulted column unset are inserted without it, so the default applies:
 // one group per set of unset defaulted columns, keyed by their indexes ("3,7,").
-async function groupByUnsetDefaults(
+function groupByUnsetDefaults(
   plan: EntityPlan,
   entities: readonly object[],
   turn: Turn,
-): Promise<Map<string, readonly object[]>> {
+): Map<string, readonly object[]> | Promise<Map<string, readonly object[]>> {
   const groups = new Map<string, readonly object[]>()
   if (plan.defaulted.length === 0) {
     groups.set("", entities)
     return groups
   }
-  await eachSliced(entities, turn, (entity) => {
+  const grouping = eachSliced(entities, turn, (entity) => {
     let key = ""
     for (const column of plan.defaulted) {
       if (readColumn(entity, column) === undefined) key += `${column.index},`
@@ -152,7 +157,7 @@ async function groupByUnsetDefaults(
     if (group) group.push(entity)
     else groups.set(key, [entity])
   })
-  return groups
+  return grouping ? grouping.then(() => groups) : groups
 }
 
 async function update(change: ChangeSet, connection: Connection): Promise<void> {
@@ -205,6 +210,7 @@ async function deleteBatch(
     }
     await connection.run(deleteSql(plan, end - start), params)
     written?.deleted(plan, entities, start, end)
-    await turn()
+    const waiting = turn()
+    if (waiting) await waiting
   }
 }

@@ -121,18 +121,20 @@ export function orderInserts(
  * `orderInserts` for a flush: the event loop may turn while its entities are grouped (100,000
  * new objects take several milliseconds).
  */
-export async function orderInsertsSliced(
+export function orderInsertsSliced(
   entities: Iterable<object>,
   planFor: (entity: object) => EntityPlan,
   metadatas: readonly EntityMetadata[],
   turn: Turn,
-): Promise<EntityBatch[]> {
+): EntityBatch[] | Promise<EntityBatch[]> {
   const { groups, visit } = grouper(planFor)
-  await eachSliced(entities, turn, visit)
-  return inTypeOrder(groups, metadatas, 1).map(([plan, list]) => ({
-    plan,
-    entities: parentsFirst(plan, list),
-  }))
+  const order = (): EntityBatch[] =>
+    inTypeOrder(groups, metadatas, 1).map(([plan, list]) => ({
+      plan,
+      entities: parentsFirst(plan, list),
+    }))
+  const grouping = eachSliced(entities, turn, visit)
+  return grouping ? grouping.then(order) : order()
 }
 
 /** Deleted entities in delete order: children's tables first. */

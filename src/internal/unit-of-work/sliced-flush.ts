@@ -15,7 +15,7 @@ import {
   type LinkState,
 } from "./entity-state"
 import type { IdentityMap } from "./identity-map"
-import { eachSliced, type Turn } from "./slice-yield"
+import { andThen, eachSliced, runSteps, type Turn } from "./slice-yield"
 import type { UndoLog } from "./undo-log"
 import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
 import type { WorkValidator } from "./work-validator"
@@ -47,10 +47,16 @@ export interface FlushState {
   readonly stagedAlone: () => boolean
 }
 
-/** What `add` reaches is staged too; the new objects in the order their rows go in. */
-export async function stageInserts(state: FlushState, turn: Turn): Promise<EntityBatch[]> {
+/**
+ * What `add` reaches is staged too; the new objects in the order their rows go in. Like every
+ * step of a flush here, it returns a promise only when it gave the event loop a turn.
+ */
+export function stageInserts(
+  state: FlushState,
+  turn: Turn,
+): EntityBatch[] | Promise<EntityBatch[]> {
   const { newObjects, deleted, identities } = state
-  await cascade(
+  const cascading = cascade(
     [...newObjects, ...identities.values()],
     {
       planFor: state.planFor,
@@ -65,49 +71,61 @@ export async function stageInserts(state: FlushState, turn: Turn): Promise<Entit
     },
     turn,
   )
-  return orderInsertsSliced(newObjects, state.planFor, state.metadatas(), turn)
+  return andThen(cascading, () =>
+    orderInsertsSliced(newObjects, state.planFor, state.metadatas(), turn),
+  )
 }
 
 /**
  * The rest of a flush's work once the new objects are staged: their rows (ids, stamps, defaults),
  * the changes of tracked objects, links, deletes; every value checked (work-validator.ts).
  */
-export async function completeWork(
+export function completeWork(
   state: FlushState,
   inserts: EntityBatch[],
   now: Date,
   turn: Turn,
-): Promise<Work> {
+): Work | Promise<Work> {
   const validator = state.newValidator()
-  for (const { plan, entities } of inserts) {
-    await eachSliced(entities, turn, (entity) => {
-      prepareInsert(plan, entity, now)
-      validator.insert(plan, entity)
-    })
-  }
   const updates: ChangeSet[] = []
   const links: LinkChange[] = []
-  await eachSliced(state.identities.values(), turn, (entity) => {
-    if (state.deleted.has(entity)) return
-    const plan = state.planFor(entity)
-    const update = computeChangeSet(plan, entity, now)
-    if (update) {
-      validator.update(update)
-      updates.push(update)
-    }
-    if (plan.links.length > 0) computeLinkChanges(plan, entity, links)
-  })
+  const steps: (() => Promise<void> | undefined)[] = []
+  for (const { plan, entities } of inserts) {
+    steps.push(() =>
+      eachSliced(entities, turn, (entity) => {
+        prepareInsert(plan, entity, now)
+        validator.insert(plan, entity)
+      }),
+    )
+  }
+  steps.push(() =>
+    eachSliced(state.identities.values(), turn, (entity) => {
+      if (state.deleted.has(entity)) return
+      const plan = state.planFor(entity)
+      const update = computeChangeSet(plan, entity, now)
+      if (update) {
+        validator.update(update)
+        updates.push(update)
+      }
+      if (plan.links.length > 0) computeLinkChanges(plan, entity, links)
+    }),
+  )
   for (const { plan, entities } of inserts) {
     if (plan.links.length === 0) continue
-    await eachSliced(entities, turn, (entity) => computeLinkChanges(plan, entity, links))
+    steps.push(() =>
+      eachSliced(entities, turn, (entity) => computeLinkChanges(plan, entity, links)),
+    )
   }
-  const deletes = orderDeletes(
-    [...state.deleted].filter(isPersisted),
-    state.planFor,
-    state.metadatas(),
-  )
-  validator.finish()
-  return { inserts, updates, links, deletes }
+  const finish = (): Work => {
+    const deletes = orderDeletes(
+      [...state.deleted].filter(isPersisted),
+      state.planFor,
+      state.metadatas(),
+    )
+    validator.finish()
+    return { inserts, updates, links, deletes }
+  }
+  return andThen(runSteps(steps), finish)
 }
 
 /** Writes the work, recording each statement's rows once it succeeded (see `recorder`). */
@@ -168,7 +186,7 @@ function recorder({ deleted, identities, undoLog }: FlushState): WrittenRows {
  * at deleted ones (an array loses them, a single reference becomes "not loaded"), as if they had
  * been read again; deletes of objects that never reached the database need no statement.
  */
-export async function finishFlush(state: FlushState, work: Work, turn: Turn): Promise<void> {
+export function finishFlush(state: FlushState, work: Work, turn: Turn): Promise<void> | undefined {
   // The new objects were the flush's inserts, unless some were added or dropped meanwhile.
   if (state.stagedAlone()) state.newObjects.clear()
   else {
@@ -176,22 +194,29 @@ export async function finishFlush(state: FlushState, work: Work, turn: Turn): Pr
       for (const entity of entities) state.newObjects.delete(entity)
     }
   }
-  if (work.deletes.length > 0) {
-    const gone = new Set<object>()
-    for (const { entities } of work.deletes) for (const entity of entities) gone.add(entity)
-    await eachSliced(state.identities.values(), turn, (entity) => {
-      const record = entity as Record<string, unknown>
-      for (const relation of state.planFor(entity).relations) {
-        const value = record[relation.propertyName]
-        if (Array.isArray(value)) {
-          if (value.some((item) => gone.has(item as object))) {
-            record[relation.propertyName] = value.filter((item) => !gone.has(item as object))
-          }
-        } else if (value && typeof value === "object" && gone.has(value)) {
-          record[relation.propertyName] = undefined
-        }
-      }
-    })
+  const letGo = work.deletes.length > 0 ? letGoOfDeleted(state, work, turn) : undefined
+  const forgetUnwritten = (): undefined => {
+    for (const entity of state.deleted) if (!isPersisted(entity)) state.deleted.delete(entity)
+    return undefined
   }
-  for (const entity of state.deleted) if (!isPersisted(entity)) state.deleted.delete(entity)
+  return letGo ? letGo.then(forgetUnwritten) : forgetUnwritten()
+}
+
+// Relations of tracked objects stop pointing at the flush's deleted objects.
+function letGoOfDeleted(state: FlushState, work: Work, turn: Turn): Promise<void> | undefined {
+  const gone = new Set<object>()
+  for (const { entities } of work.deletes) for (const entity of entities) gone.add(entity)
+  return eachSliced(state.identities.values(), turn, (entity) => {
+    const record = entity as Record<string, unknown>
+    for (const relation of state.planFor(entity).relations) {
+      const value = record[relation.propertyName]
+      if (Array.isArray(value)) {
+        if (value.some((item) => gone.has(item as object))) {
+          record[relation.propertyName] = value.filter((item) => !gone.has(item as object))
+        }
+      } else if (value && typeof value === "object" && gone.has(value)) {
+        record[relation.propertyName] = undefined
+      }
+    }
+  })
 }

@@ -5,7 +5,7 @@ import type { Connection } from "../drivers/connection"
 import type { Dialect } from "../drivers/dialect"
 import { planOf, type Constructor, type EntityPlan } from "../metadata/entity-plan"
 import type { RowAdopter } from "../read/row-adopter"
-import { asStateError } from "./as-state-error"
+import { asStateError, catchAsState } from "./as-state-error"
 import {
   forgetRow,
   loadedLinks,
@@ -19,7 +19,7 @@ import {
 } from "./entity-state"
 import { IdentityMap } from "./identity-map"
 import { revertToSnapshot } from "./revert"
-import { neverYield, sliceYielder, type Turn } from "./slice-yield"
+import { andThen, neverYield, sliceYielder, type Turn } from "./slice-yield"
 import { completeWork, finishFlush, stageInserts, writeWork, type FlushState } from "./sliced-flush"
 import { UndoLog } from "./undo-log"
 import type { EntityBatch, Work } from "./work"
@@ -238,21 +238,22 @@ export class UnitOfWork implements RowAdopter {
    * rows go in. A TypeError (an entity the session cannot write) becomes a SessionStateError.
    * The flush's steps run in slices of time from here on (sliced-flush.ts).
    */
-  async stageInserts(): Promise<EntityBatch[]> {
+  stageInserts(): EntityBatch[] | Promise<EntityBatch[]> {
     this.turn = sliceYielder()
     try {
-      const inserts = await stageInserts(this.flushState, this.turn)
-      this.stagedChanges = this.newObjectChanges
-      return inserts
+      return andThen(catchAsState(stageInserts(this.flushState, this.turn)), (inserts) => {
+        this.stagedChanges = this.newObjectChanges
+        return inserts
+      })
     } catch (error) {
       throw asStateError(error)
     }
   }
 
   /** The rest of a flush's work once the new objects are staged: their rows, changes, deletes. */
-  async completeWork(inserts: EntityBatch[], now: Date): Promise<Work> {
+  completeWork(inserts: EntityBatch[], now: Date): Work | Promise<Work> {
     try {
-      return await completeWork(this.flushState, inserts, now, this.turn)
+      return catchAsState(completeWork(this.flushState, inserts, now, this.turn))
     } catch (error) {
       throw asStateError(error)
     }
@@ -268,7 +269,7 @@ export class UnitOfWork implements RowAdopter {
   }
 
   /** The end of a flush whose statements all succeeded (see `finishFlush`). */
-  afterFlush(work: Work): Promise<void> {
+  afterFlush(work: Work): Promise<void> | undefined {
     return finishFlush(this.flushState, work, this.turn)
   }
 

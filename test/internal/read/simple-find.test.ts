@@ -1,6 +1,7 @@
 import { Equal, In, IsNull, Not, type FindManyOptions } from "typeorm"
 import { Operator, Orchestrator } from "../../../src"
 import type { EntityPlan } from "../../../src/internal/metadata/entity-plan"
+import { PrefixCondition } from "../../../src/internal/read/prefix-condition"
 import { compileSimpleFind } from "../../../src/internal/read/simple-find"
 import { findSql } from "../../../src/internal/sql/select-sql"
 import { DIALECTS, offlinePlans, type OfflinePlans } from "../support/offline-plans"
@@ -40,6 +41,24 @@ describe.each(DIALECTS)("compileSimpleFind on %s", (kind) => {
         }),
       )
       expect(compiled.params).toEqual(["op", ID])
+    })
+
+    it("a PrefixCondition to a LIKE after the equalities, its pattern as the parameter", () => {
+      const compiled = compile({
+        where: { name: PrefixCondition.startsWith("50%_a!"), orchestratorId: ID },
+      })!
+      expect(compiled.sql).toBe(
+        findSql(plan, {
+          where: [column("orchestratorId")],
+          prefixed: [column("name")],
+          order: [],
+          take: false,
+          skip: false,
+        }),
+      )
+      expect(compiled.sql).toContain(`${column("name").sqlName} LIKE `)
+      expect(compiled.sql).toContain(" ESCAPE '!'")
+      expect(compiled.params).toEqual([ID, "50!%!_a!!%"])
     })
 
     it("a Date or a finite number as an equality value", () => {

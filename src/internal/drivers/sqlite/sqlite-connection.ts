@@ -99,7 +99,7 @@ export function openSqliteConnection(
 ): Connection | Promise<Connection> {
   const state = sqliteState(dataSource)
   const unlock = state.lock.tryAcquire()
-  if (unlock) return sqliteConnection(dataSource, state, unlock)
+  if (unlock) return new SqliteConnection(dataSource, state, unlock)
   return state.lock
     .acquire(
       options.lockTimeoutMs,
@@ -108,92 +108,109 @@ export function openSqliteConnection(
           `Waited ${options.lockTimeoutMs} ms for other sessions on ${describeTarget(dataSource.options)}; close or commit every session you open, and do not open a second session inside a first one on SQLite.`,
         ),
     )
-    .then((release) => sqliteConnection(dataSource, state, release))
+    .then((release) => new SqliteConnection(dataSource, state, release))
 }
 
-function sqliteConnection(
-  dataSource: DataSource,
-  state: SqliteState,
-  unlock: () => void,
-): Connection {
-  const db = databaseOf(dataSource)
-  // A large transaction's COMMIT runs no WAL checkpoint on this thread (sqlite-checkpointer.ts).
-  if (state.checkpointer === undefined) state.checkpointer = startCheckpointer(db) ?? null
-  const checkpointer = state.checkpointer
-  const queryRunner = dataSource.createQueryRunner()
-  let open = false
+// A class, not an object of closures: a session per commit builds one per commit.
+class SqliteConnection implements Connection {
+  readonly queryRunner: QueryRunner
+  private readonly db: Database
+  private readonly checkpointer: SqliteCheckpointer | null
+  private open = false
   /** Rows the open transaction changed: a large one leaves its checkpoint to the worker. */
-  let changed = 0
-  let released = false
-  const end = (sql: "COMMIT" | "ROLLBACK"): void => {
-    if (!open) return
-    logQuery(dataSource, sql, [])
+  private changed = 0
+  private released = false
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly state: SqliteState,
+    private readonly unlock: () => void,
+  ) {
+    const db = databaseOf(dataSource)
+    // A large transaction's COMMIT runs no WAL checkpoint on this thread (sqlite-checkpointer.ts).
+    if (state.checkpointer === undefined) state.checkpointer = startCheckpointer(db) ?? null
+    this.db = db
+    this.checkpointer = state.checkpointer
+    this.queryRunner = dataSource.createQueryRunner()
+  }
+
+  get inTransaction(): boolean {
+    return this.open
+  }
+
+  async begin(): Promise<void> {
+    if (this.open) return
+    logQuery(this.dataSource, "BEGIN IMMEDIATE", [])
+    // IMMEDIATE takes the write lock now: a second process waits here instead of failing
+    // later when a read transaction would have to become a write transaction. It waits on
+    // timers, not in SQLite's busy handler, which would block the event loop.
+    await beginImmediate(this.db, this.prepare("BEGIN IMMEDIATE"))
+    this.open = true
+    markTransaction(this.queryRunner, true)
+  }
+
+  run(sql: string, params: readonly unknown[]): Promise<number> {
+    logQuery(this.dataSource, sql, params)
+    const changes = this.prepare(sql).run(...params).changes
+    this.changed += changes
+    return Promise.resolve(changes)
+  }
+
+  runAlone(sql: string, params: readonly unknown[]): Promise<number> {
+    if (this.open) return Promise.reject(new Error("runAlone inside a transaction"))
+    logQuery(this.dataSource, sql, params)
+    // In autocommit the write takes the write lock itself: it waits on timers as BEGIN does.
+    return runWaitingForLock(this.db, this.prepare(sql), params)
+  }
+
+  rows(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
+    logQuery(this.dataSource, sql, params)
+    const statement = prepare(this.db, this.state.rawStatements, sql, true)
+    return Promise.resolve(statement.all(...params) as unknown[][])
+  }
+
+  commit(): Promise<void> {
+    this.end("COMMIT")
+    return Promise.resolve()
+  }
+
+  rollback(): Promise<void> {
+    this.end("ROLLBACK")
+    return Promise.resolve()
+  }
+
+  release(): Promise<void> {
+    if (this.released) return Promise.resolve()
+    this.released = true
+    try {
+      this.end("ROLLBACK")
+    } finally {
+      // Also when ROLLBACK threw: the lock must pass to the next session.
+      this.open = false
+      markTransaction(this.queryRunner, false)
+      this.unlock()
+    }
+    return Promise.resolve()
+  }
+
+  private prepare(sql: string): Statement {
+    return prepare(this.db, this.state.statements, sql, false)
+  }
+
+  private end(sql: "COMMIT" | "ROLLBACK"): void {
+    if (!this.open) return
+    logQuery(this.dataSource, sql, [])
     // A failed statement can make SQLite roll back on its own; then there is nothing to end.
-    if (db.inTransaction) {
-      const statement = prepare(db, state.statements, sql, false)
-      if (sql === "COMMIT" && checkpointer && changed >= LARGE_COMMIT_ROWS) {
-        checkpointer.commitLarge(() => statement.run())
+    if (this.db.inTransaction) {
+      const statement = this.prepare(sql)
+      if (sql === "COMMIT" && this.checkpointer && this.changed >= LARGE_COMMIT_ROWS) {
+        this.checkpointer.commitLarge(() => statement.run())
       } else {
         statement.run()
       }
     }
-    open = false
-    changed = 0
-    markTransaction(queryRunner, false)
-  }
-  return {
-    queryRunner,
-    get inTransaction() {
-      return open
-    },
-    async begin() {
-      if (open) return
-      logQuery(dataSource, "BEGIN IMMEDIATE", [])
-      // IMMEDIATE takes the write lock now: a second process waits here instead of failing
-      // later when a read transaction would have to become a write transaction. It waits on
-      // timers, not in SQLite's busy handler, which would block the event loop.
-      await beginImmediate(db, prepare(db, state.statements, "BEGIN IMMEDIATE", false))
-      open = true
-      markTransaction(queryRunner, true)
-    },
-    run(sql, params) {
-      logQuery(dataSource, sql, params)
-      const changes = prepare(db, state.statements, sql, false).run(...params).changes
-      changed += changes
-      return Promise.resolve(changes)
-    },
-    runAlone(sql, params) {
-      if (open) return Promise.reject(new Error("runAlone inside a transaction"))
-      logQuery(dataSource, sql, params)
-      // In autocommit the write takes the write lock itself: it waits on timers as BEGIN does.
-      return runWaitingForLock(db, prepare(db, state.statements, sql, false), params)
-    },
-    rows(sql, params) {
-      logQuery(dataSource, sql, params)
-      return Promise.resolve(
-        prepare(db, state.rawStatements, sql, true).all(...params) as unknown[][],
-      )
-    },
-    commit() {
-      end("COMMIT")
-      return Promise.resolve()
-    },
-    rollback() {
-      end("ROLLBACK")
-      return Promise.resolve()
-    },
-    release() {
-      if (released) return Promise.resolve()
-      released = true
-      try {
-        end("ROLLBACK")
-      } finally {
-        // Also when ROLLBACK threw: the lock must pass to the next session.
-        open = false
-        markTransaction(queryRunner, false)
-        unlock()
-      }
-      return Promise.resolve()
-    },
+    this.open = false
+    this.changed = 0
+    markTransaction(this.queryRunner, false)
   }
 }

@@ -23,7 +23,7 @@ interface SqliteState {
   readonly lock: AsyncLock
   readonly statements: Map<string, Statement>
   readonly rawStatements: Map<string, Statement>
-  /** Its WAL checkpoints' worker (sqlite-checkpointer.ts); null: none (memory, not WAL). */
+  /** Its WAL checkpoints' worker; undefined: not started yet; null: none (memory, not WAL). */
   checkpointer?: SqliteCheckpointer | null
 }
 
@@ -111,15 +111,22 @@ export function openSqliteConnection(
     .then((release) => sqliteConnection(dataSource, state, release))
 }
 
+/**
+ * The worker that checkpoints after a large transaction's COMMIT (sqlite-checkpointer.ts), started
+ * by the first one: a data source that only commits small transactions never runs its thread,
+ * its V8 isolate and its connection.
+ */
+function largeCommitCheckpointer(state: SqliteState, db: Database): SqliteCheckpointer | null {
+  if (state.checkpointer === undefined) state.checkpointer = startCheckpointer(db) ?? null
+  return state.checkpointer
+}
+
 function sqliteConnection(
   dataSource: DataSource,
   state: SqliteState,
   unlock: () => void,
 ): Connection {
   const db = databaseOf(dataSource)
-  // A large transaction's COMMIT runs no WAL checkpoint on this thread (sqlite-checkpointer.ts).
-  if (state.checkpointer === undefined) state.checkpointer = startCheckpointer(db) ?? null
-  const checkpointer = state.checkpointer
   const queryRunner = dataSource.createQueryRunner()
   let open = false
   /** Rows the open transaction changed: a large one leaves its checkpoint to the worker. */
@@ -131,7 +138,9 @@ function sqliteConnection(
     // A failed statement can make SQLite roll back on its own; then there is nothing to end.
     if (db.inTransaction) {
       const statement = prepare(db, state.statements, sql, false)
-      if (sql === "COMMIT" && checkpointer && changed >= LARGE_COMMIT_ROWS) {
+      const checkpointer =
+        sql === "COMMIT" && changed >= LARGE_COMMIT_ROWS ? largeCommitCheckpointer(state, db) : null
+      if (checkpointer) {
         checkpointer.commitLarge(() => statement.run())
       } else {
         statement.run()

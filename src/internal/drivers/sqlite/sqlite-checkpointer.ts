@@ -106,6 +106,9 @@ export async function stopCheckpointer(db: Database): Promise<void> {
 function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    // Not the process's flags: a `-r ts-node/register` (or any preload) would load a compiler
+    // into the worker's isolate, tens of MB for a script that needs only the driver.
+    execArgv: [],
     workerData: {
       driver: require.resolve("better-sqlite3"),
       file: db.name,

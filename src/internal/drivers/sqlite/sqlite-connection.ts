@@ -23,7 +23,7 @@ interface SqliteState {
   readonly lock: AsyncLock
   readonly statements: Map<string, Statement>
   readonly rawStatements: Map<string, Statement>
-  /** Its WAL checkpoints' worker (sqlite-checkpointer.ts); null: none (memory, not WAL). */
+  /** Its WAL checkpoints' worker; undefined: not started yet; null: none (memory, not WAL). */
   checkpointer?: SqliteCheckpointer | null
 }
 
@@ -111,11 +111,20 @@ export function openSqliteConnection(
     .then((release) => new SqliteConnection(dataSource, state, release))
 }
 
+/**
+ * The worker that checkpoints after a large transaction's COMMIT (sqlite-checkpointer.ts), started
+ * by the first one: a data source that only commits small transactions never runs its thread,
+ * its V8 isolate and its connection.
+ */
+function largeCommitCheckpointer(state: SqliteState, db: Database): SqliteCheckpointer | null {
+  if (state.checkpointer === undefined) state.checkpointer = startCheckpointer(db) ?? null
+  return state.checkpointer
+}
+
 // A class, not an object of closures: a session per commit builds one per commit.
 class SqliteConnection implements Connection {
   readonly queryRunner: QueryRunner
   private readonly db: Database
-  private readonly checkpointer: SqliteCheckpointer | null
   private open = false
   /** Rows the open transaction changed: a large one leaves its checkpoint to the worker. */
   private changed = 0
@@ -126,11 +135,7 @@ class SqliteConnection implements Connection {
     private readonly state: SqliteState,
     private readonly unlock: () => void,
   ) {
-    const db = databaseOf(dataSource)
-    // A large transaction's COMMIT runs no WAL checkpoint on this thread (sqlite-checkpointer.ts).
-    if (state.checkpointer === undefined) state.checkpointer = startCheckpointer(db) ?? null
-    this.db = db
-    this.checkpointer = state.checkpointer
+    this.db = databaseOf(dataSource)
     this.queryRunner = dataSource.createQueryRunner()
   }
 
@@ -203,8 +208,12 @@ class SqliteConnection implements Connection {
     // A failed statement can make SQLite roll back on its own; then there is nothing to end.
     if (this.db.inTransaction) {
       const statement = this.prepare(sql)
-      if (sql === "COMMIT" && this.checkpointer && this.changed >= LARGE_COMMIT_ROWS) {
-        this.checkpointer.commitLarge(() => statement.run())
+      const checkpointer =
+        sql === "COMMIT" && this.changed >= LARGE_COMMIT_ROWS
+          ? largeCommitCheckpointer(this.state, this.db)
+          : null
+      if (checkpointer) {
+        checkpointer.commitLarge(() => statement.run())
       } else {
         statement.run()
       }

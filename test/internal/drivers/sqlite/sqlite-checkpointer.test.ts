@@ -1,16 +1,19 @@
+import { execFileSync } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import Database from "better-sqlite3"
 import {
+  LARGE_COMMIT_ROWS,
   checkpointerOf,
   startCheckpointer,
   stopCheckpointer,
 } from "../../../../src/internal/drivers/sqlite/sqlite-checkpointer"
-import { createDataSource, createUser, withTransaction } from "../../../../src"
-import { startChild } from "../../../reliability/fixtures/helpers"
+import { type Session, User, createDataSource, withTransaction } from "../../../../src"
+import { ROOT, startChild } from "../../../reliability/fixtures/helpers"
 
 const CHILD = join(__dirname, "fixtures", "checkpointer-child.ts")
+const PRELOAD = join(__dirname, "fixtures", "refused-in-workers.ts")
 /** 64 KiB of text per row: 16 pages of the WAL per row. */
 const ROW = "x".repeat(64 * 1024)
 
@@ -118,23 +121,49 @@ describe("The SQLite checkpoint worker of a data source", () => {
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-  it("starts with the first session and stops when the data source is destroyed", async () => {
+  it("starts with the first large commit, not the first session, and stops when the data source is destroyed", async () => {
     const file = join(dir, "test.db")
     const dataSource = createDataSource({ env: { DB_DRIVER: "sqlite", DB_DATABASE: file } })
     await dataSource.initialize()
     await dataSource.runMigrations()
-    await withTransaction(
-      (session) => createUser(session, { email: "checkpoint@example.com" }),
-      dataSource,
-    )
     const db = (dataSource.driver as unknown as { databaseConnection: Database.Database })
       .databaseConnection
-    expect(checkpointerOf(db)).toBeDefined()
+    const addUsers = (count: number, prefix: string) => (session: Session) => {
+      for (let i = 0; i < count; i += 1) {
+        session.add(Object.assign(new User(), { email: `${prefix}-${i}@example.com` }))
+      }
+      return Promise.resolve()
+    }
+    await withTransaction(addUsers(LARGE_COMMIT_ROWS - 1, "small"), dataSource)
+    // A data source that commits only small transactions runs no worker thread.
+    expect(checkpointerOf(db)).toBeUndefined()
+    await withTransaction(addUsers(LARGE_COMMIT_ROWS, "large"), dataSource)
+    const checkpointer = checkpointerOf(db)
+    expect(checkpointer).toBeDefined()
+    // Its first checkpoint copies the large commit, which SQLite's own checkpoint left in the WAL.
+    const { log, checkpointed } = await checkpointer!.nextCheckpoint()
+    expect(log).toBeGreaterThan(0)
+    expect(checkpointed).toBe(log)
     await dataSource.destroy()
     expect(checkpointerOf(db)).toBeUndefined()
     // Its connection was closed first, so the data source's was the last: it checkpointed the
     // WAL and removed it.
     expect(existsSync(`${file}-wal`)).toBe(false)
+  })
+
+  it("runs its worker without the process's flags (a preload such as ts-node is not loaded there)", () => {
+    const output = execFileSync(
+      process.execPath,
+      ["-r", "ts-node/register", "-r", PRELOAD, CHILD, join(dir, "test.db"), "checkpoint"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+      },
+    )
+    const lines = output.trim().split("\n")
+    expect(lines[0]).toBe("checkpointer on")
+    expect(lines[1]).toMatch(/^checkpointed [1-9]/)
   })
 
   it.each(["destroy", "forget"])(

@@ -187,3 +187,18 @@ function functionName(callFrame: CpuProfileNode["callFrame"], root: string): str
   const relative = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path
   return `${name} ${relative}:${callFrame.lineNumber + 1}`
 }
+
+/** The owner's self time summed by file (the path in each function's name), largest first. */
+export function byFile(
+  functions: readonly FunctionTime[],
+  owner: Owner,
+): { file: string; ms: number }[] {
+  const files = new Map<string, number>()
+  for (const entry of functions) {
+    if (entry.owner !== owner) continue
+    const located = /^.* (\S+):\d+$/.exec(entry.name)
+    const file = located ? located[1]! : entry.name
+    files.set(file, (files.get(file) ?? 0) + entry.ms)
+  }
+  return [...files].map(([file, ms]) => ({ file, ms })).sort((a, b) => b.ms - a.ms)
+}

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs"
 import { Session as InspectorSession } from "node:inspector"
 import { join } from "node:path"
 import {
+  byFile,
   OWNERS,
   OWNER_TITLES,
   selfTimes,
@@ -158,13 +159,30 @@ function print(
     ...OWNERS.map((owner) => row(OWNER_TITLES[owner], (self) => self.byOwner[owner])),
     row("total sampled", (self) => self.totalMs),
   ]
-  const measuredLine = ["wall time of a profiled run (median)"]
+  const measuredLine = ["wall time of a profiled run (mean)"]
   for (const variant of variants) {
-    const values = [...(measured.get(variant) ?? [])].sort((a, b) => a - b)
-    measuredLine.push((values[Math.floor(values.length / 2)] ?? 0).toFixed(2), "")
+    const values = measured.get(variant) ?? []
+    measuredLine.push(
+      (values.reduce((sum, value) => sum + value, 0) / (values.length || 1)).toFixed(2),
+      "",
+    )
   }
   lines.push(measuredLine)
   table(header, lines)
+  for (const variant of variants) {
+    const self = times.get(variant)!
+    const files = byFile(self.byFunction, "package").slice(0, top)
+    if (files.length === 0) continue
+    console.log(`\nThe package's self time by file, ${variant} (ms per run):`)
+    table(
+      ["file", "ms", "% of all"],
+      files.map((entry) => [
+        entry.file,
+        perRun(variant, entry.ms).toFixed(3),
+        ((100 * entry.ms) / self.totalMs).toFixed(1),
+      ]),
+    )
+  }
   for (const variant of variants) {
     const self = times.get(variant)!
     const own = self.byFunction.filter((entry) => entry.owner === "package").slice(0, top)

@@ -1,4 +1,10 @@
-import { ownerOf, selfTimes, type CpuProfile, type Ownership } from "../../bench/profile-owners"
+import {
+  byFile,
+  ownerOf,
+  selfTimes,
+  type CpuProfile,
+  type Ownership,
+} from "../../bench/profile-owners"
 
 const ownership: Ownership = {
   root: "/repo",
@@ -67,5 +73,23 @@ describe("selfTimes", () => {
     expect(times.byOwner.driver).toBe(0)
     expect(times.byOwner.package).toBe(3)
     expect(times.byOwner["node/other"]).toBe(12)
+  })
+})
+
+describe("byFile", () => {
+  it("sums one owner's functions by the file in their names", () => {
+    const files = byFile(
+      [
+        { owner: "package", name: "a src/x.ts:3", ms: 1 },
+        { owner: "package", name: "(anonymous) src/y.ts:9", ms: 4 },
+        { owner: "package", name: "b src/x.ts:20", ms: 2 },
+        { owner: "driver", name: "all (native)", ms: 8 },
+      ],
+      "package",
+    )
+    expect(files).toEqual([
+      { file: "src/y.ts", ms: 4 },
+      { file: "src/x.ts", ms: 3 },
+    ])
   })
 })

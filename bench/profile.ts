@@ -1,13 +1,14 @@
 // `npm run bench:profile -- --db=sqlite --only=W3 [--variants=session,raw] [--runs=5]
-//   [--interval=100] [--top=20] [--quick]`
+//   [--interval=100] [--top=20] [--quick] [--save=DIR]`
 //
 // Runs one workload of the bench on one database under the V8 CPU profiler (node:inspector),
 // each variant `runs` times after a warm-up, interleaved, and prints the self time of each
 // variant grouped by owner (this package, TypeORM, the driver, the bench, node, GC, idle) per
 // run, then the package's top functions. Comparing the Session's row with raw's shows where the
-// Session's extra time goes. `--interval` is the sampling interval in microseconds.
+// Session's extra time goes. `--interval` is the sampling interval in microseconds; `--save`
+// writes each variant's last profile to DIR as a .cpuprofile (Chrome DevTools opens it).
 import "reflect-metadata"
-import { readFileSync } from "node:fs"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { Session as InspectorSession } from "node:inspector"
 import { join } from "node:path"
 import {
@@ -29,7 +30,7 @@ function argument(name: string): string | undefined {
   return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length)
 }
 
-const KNOWN = ["db", "only", "variants", "runs", "interval", "top"]
+const KNOWN = ["db", "only", "variants", "runs", "interval", "top", "save"]
 const unknown = process.argv
   .slice(2)
   .filter((arg) => arg !== "--quick" && !KNOWN.some((name) => arg.startsWith(`--${name}=`)))
@@ -42,6 +43,7 @@ const variants = (argument("variants")?.split(",") ?? ["session", "raw"]) as Var
 const runs = Number(argument("runs") ?? 5)
 const interval = Number(argument("interval") ?? 100)
 const top = Number(argument("top") ?? 20)
+const saveTo = argument("save")
 
 const DRIVERS: Record<DatabaseKind, string> = {
   sqlite: "better-sqlite3",
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
       variants.map((variant) => [variant, selfTimes(profiles.get(variant)!, ownership)]),
     )
     print(workload, target, times, measured)
+    if (saveTo) save(saveTo, workload.id, profiles)
   } finally {
     inspector.disconnect()
     await target.close()
@@ -198,6 +201,17 @@ function print(
         ((100 * entry.ms) / self.totalMs).toFixed(1),
       ]),
     )
+  }
+}
+
+function save(dir: string, id: string, profiles: ReadonlyMap<Variant, CpuProfile[]>): void {
+  mkdirSync(dir, { recursive: true })
+  for (const [variant, list] of profiles) {
+    const last = list[list.length - 1]
+    if (!last) continue
+    const file = join(dir, `${id}-${kind}-${variant}.cpuprofile`)
+    writeFileSync(file, JSON.stringify(last))
+    console.log(`Saved ${file}`)
   }
 }
 

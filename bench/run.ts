@@ -14,13 +14,9 @@ import { cpus, totalmem } from "node:os"
 import { join } from "node:path"
 import { formatBytes, formatMs, summarize, type Summary } from "./stats"
 import { openTarget, reachable, type DatabaseKind, type Target } from "./targets"
+import { settle } from "./settle"
 import { FULL, QUICK, VARIANTS, type Sizes, type Variant, type Workload } from "./workload"
-import { bulk } from "./workloads/bulk"
-import { graph } from "./workloads/graph"
-import { pages } from "./workloads/pages"
-import { read } from "./workloads/read"
-import { saveMessages } from "./workloads/save-messages"
-import { single } from "./workloads/single"
+import { WORKLOADS } from "./workloads/all"
 
 interface Row {
   readonly workload: string
@@ -35,15 +31,6 @@ interface Row {
   /** The ratio to `raw-autocommit`, where the workload measures that floor. */
   ratioToAutocommit?: number
 }
-
-const WORKLOADS: readonly Workload<never>[] = [
-  bulk,
-  single,
-  read,
-  graph,
-  ...pages,
-  saveMessages,
-] as unknown as Workload<never>[]
 
 function argument(name: string): string | undefined {
   const prefix = `--${name}=`
@@ -165,16 +152,6 @@ function permutations<T>(items: readonly T[]): T[][] {
   return items.flatMap((item, i) =>
     permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
   )
-}
-
-// Before each measurement: garbage collected, and the database's write-ahead log checkpointed,
-// so no variant pays for the writes of the one before it.
-async function settle(target: Target): Promise<void> {
-  global.gc?.()
-  const raw = target.raw
-  if (raw.kind === "sqlite") raw.db.pragma("wal_checkpoint(TRUNCATE)")
-  else if (raw.kind === "postgres") await raw.pool.query("CHECKPOINT")
-  await new Promise((resolve) => setTimeout(resolve, 100))
 }
 
 function measureMemory(target: Target): Row[] {

@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm"
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import type { Dialect } from "../drivers/dialect"
-import { parseSqliteDateTime, sqliteDateTime } from "../drivers/sqlite/sqlite-dates"
+import { sqliteDateTime, sqliteTime } from "../drivers/sqlite/sqlite-dates"
 import { stampOf, type Stamp } from "./stamped-columns"
 import { valueCheckOf, type ValueCheck } from "./value-check"
 import { FLOAT_TYPES, INTEGER_TYPES, TEXT_TYPES } from "./column-types"
@@ -266,7 +266,7 @@ let lastDateTime = Number.NaN
 
 function readSqliteDate(text: string): Date {
   if (text !== lastDateText) {
-    lastDateTime = parseSqliteDateTime(text).getTime()
+    lastDateTime = sqliteTime(text)
     lastDateText = text
   }
   return new Date(lastDateTime)

@@ -32,22 +32,52 @@ function digits(text: string, start: number, count: number): number {
   return value
 }
 
-/** Parses SQLite's date text (as written above, or without milliseconds) without a regex. */
-export function parseSqliteDateTime(text: string): Date {
+// Rows read together were mostly written within the same hour: the time of the hour parsed
+// last ("YYYY-MM-DD HH") is remembered, leaving minutes, seconds and milliseconds to add.
+let lastHourText = ""
+let lastHourTime = Number.NaN
+
+/**
+ * The time of SQLite's date text as written above (or without milliseconds), NaN for any other
+ * form; no regex, no Date.
+ */
+function sqliteTextTime(text: string): number {
   const length = text.length
-  if ((length === 19 || length === 23) && text.charCodeAt(4) === 45 && text.charCodeAt(13) === 58) {
-    const time = Date.UTC(
+  if (!(
+    (length === 19 || length === 23) &&
+    text.charCodeAt(4) === 45 &&
+    text.charCodeAt(13) === 58
+  )) {
+    return Number.NaN
+  }
+  if (lastHourText === "" || !text.startsWith(lastHourText)) {
+    const hour = Date.UTC(
       digits(text, 0, 4),
       digits(text, 5, 2) - 1,
       digits(text, 8, 2),
       digits(text, 11, 2),
-      digits(text, 14, 2),
-      digits(text, 17, 2),
-      length === 23 ? digits(text, 20, 3) : 0,
     )
-    if (!Number.isNaN(time)) return new Date(time)
+    if (Number.isNaN(hour)) return hour
+    lastHourText = text.slice(0, 13)
+    lastHourTime = hour
   }
-  // Anything else SQLite may hold (ISO text with a zone, say): as TypeORM reads it.
+  // Date.UTC adds minutes, seconds and milliseconds to the hour the same way.
+  return (
+    lastHourTime +
+    digits(text, 14, 2) * 60_000 +
+    digits(text, 17, 2) * 1000 +
+    (length === 23 ? digits(text, 20, 3) : 0)
+  )
+}
+
+/** The time of SQLite's date text (as written above, or without milliseconds, or other). */
+export function sqliteTime(text: string): number {
+  const time = sqliteTextTime(text)
+  return Number.isNaN(time) ? parseOther(text).getTime() : time
+}
+
+// Anything else SQLite may hold (ISO text with a zone, say): as TypeORM reads it.
+function parseOther(text: string): Date {
   const naive = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
   return new Date(naive ? `${text.replace(" ", "T")}Z` : text)
 }

@@ -333,7 +333,6 @@ export class Session implements AsyncDisposable {
       const resolving = this.db.resolve()
       if (resolving instanceof Promise) await resolving
     }
-    // The in-memory steps of a small flush return values, not promises: no await for them.
     let inserts = this.unitOfWork.stageInserts()
     if (inserts instanceof Promise) inserts = await inserts
     if (this.readOnly) return refuseReadOnlyWork(this.unitOfWork, inserts)

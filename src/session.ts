@@ -289,9 +289,7 @@ export class Session implements AsyncDisposable {
     return this.resolve()
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Internals
-
+  // Internals from here on.
   private async resolve(): Promise<DataSource> {
     return (await this.db.resolve()).dataSource
   }

@@ -172,34 +172,43 @@ function print(
   }
   lines.push(measuredLine)
   table(header, lines)
-  for (const variant of variants) {
-    const self = times.get(variant)!
-    const files = byFile(self.byFunction, "package").slice(0, top)
-    if (files.length === 0) continue
-    console.log(`\nThe package's self time by file, ${variant} (ms per run):`)
+  const packageTable = (
+    variant: Variant,
+    title: string,
+    column: string,
+    entries: readonly { name: string; ms: number }[],
+  ): void => {
+    if (entries.length === 0) return
+    const totalMs = times.get(variant)!.totalMs
+    console.log(`\n${title}`)
     table(
-      ["file", "ms", "% of all"],
-      files.map((entry) => [
-        entry.file,
+      [column, "ms", "% of all"],
+      entries.map((entry) => [
+        entry.name,
         perRun(variant, entry.ms).toFixed(3),
-        ((100 * entry.ms) / self.totalMs).toFixed(1),
+        ((100 * entry.ms) / totalMs).toFixed(1),
       ]),
     )
   }
   for (const variant of variants) {
-    const self = times.get(variant)!
-    const own = self.byFunction.filter((entry) => entry.owner === "package").slice(0, top)
-    if (own.length === 0) continue
-    console.log(
-      `\nTop ${own.length} functions of the package, ${variant} (self ms per run; lines of the compiled JS):`,
+    const files = byFile(times.get(variant)!.byFunction, "package").slice(0, top)
+    packageTable(
+      variant,
+      `The package's self time by file, ${variant} (ms per run):`,
+      "file",
+      files.map((entry) => ({ name: entry.file, ms: entry.ms })),
     )
-    table(
-      ["function", "ms", "% of all"],
-      own.map((entry) => [
-        entry.name,
-        perRun(variant, entry.ms).toFixed(3),
-        ((100 * entry.ms) / self.totalMs).toFixed(1),
-      ]),
+  }
+  for (const variant of variants) {
+    const own = times
+      .get(variant)!
+      .byFunction.filter((entry) => entry.owner === "package")
+      .slice(0, top)
+    packageTable(
+      variant,
+      `Top ${own.length} functions of the package, ${variant} (self ms per run; lines of the compiled JS):`,
+      "function",
+      own,
     )
   }
 }

@@ -109,6 +109,10 @@ function newCheckpointer(db: Database, synchronous = "FULL"): SqliteCheckpointer
     // Not the process's flags: a `-r ts-node/register` (or any preload) would load a compiler
     // into the worker's isolate, tens of MB for a script that needs only the driver.
     execArgv: [],
+    // Its script allocates next to nothing (one small object per checkpoint): a 1 MB young
+    // generation instead of the default 16 MB semi-spaces keeps its isolate near its floor
+    // (about 1 MB less resident memory; the worker uses about 6 MB of heap once its driver is in).
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     workerData: {
       driver: require.resolve("better-sqlite3"),
       file: db.name,

@@ -1,9 +1,9 @@
-import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import type { Connection } from "../drivers/connection"
 import { readColumn, type ColumnPlan } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
 import { selectInSql, selectLinkedSql } from "../sql/select-sql"
 import type { RelationTree } from "./relation-tree"
+import { relationStep, type RelationStep } from "./relation-step"
 import type { RowAdopter } from "./row-adopter"
 
 /**
@@ -19,40 +19,34 @@ export async function loadRelations(
   tree: RelationTree,
 ): Promise<void> {
   if (parents.length === 0) return
-  for (const [name, below] of Object.entries(tree)) {
-    const relation = plan.relations.find((candidate) => candidate.propertyName === name)!
-    const target = plan.planOf(relation.inverseEntityMetadata.target)
-    const read = { connection, adopter, plan, target, relation }
-    const loaded = relation.isManyToMany
-      ? await loadManyToMany(read, parents)
-      : relation.isManyToOne || relation.isOneToOneOwner
-        ? await loadOwner(read, parents)
-        : await loadInverse(read, parents)
-    await loadRelations(connection, adopter, target, loaded, below)
+  for (const name in tree) {
+    // relation-tree.ts checked every name: each has a step.
+    const step = relationStep(plan, name)!
+    const loaded =
+      step.kind === "link"
+        ? await loadManyToMany(connection, adopter, plan, step, parents)
+        : step.kind === "owner"
+          ? await loadOwner(connection, adopter, plan, step, parents)
+          : await loadInverse(connection, adopter, plan, step, parents)
+    await loadRelations(connection, adopter, step.target, loaded, tree[name]!)
   }
 }
 
-interface RelationRead {
-  readonly connection: Connection
-  readonly adopter: RowAdopter
-  /** The parents' entity, and the related one. */
-  readonly plan: EntityPlan
-  readonly target: EntityPlan
-  readonly relation: RelationMetadata
-}
+type Step<K extends RelationStep["kind"]> = Extract<RelationStep, { kind: K }>
 
 // The parent holds the foreign key: look the related rows up by their primary key.
-async function loadOwner(read: RelationRead, parents: readonly object[]): Promise<object[]> {
-  const { plan, target, relation } = read
-  const joinColumn = plan.joinColumns.find((column) => column.relation === relation)!
-  const keys = distinct(
-    joinColumn,
-    parents.map((parent) => readColumn(parent, joinColumn)),
-  )
+async function loadOwner(
+  connection: Connection,
+  adopter: RowAdopter,
+  plan: EntityPlan,
+  { target, relation, joinColumn }: Step<"owner">,
+  parents: readonly object[],
+): Promise<object[]> {
+  const keys = distinct(joinColumn, parents)
   const byKey = new Map<string, object>()
   const primary = target.primary[0]!
-  for (const row of await selectIn(read, primary, keys, false)) {
-    const entity = read.adopter.adoptRow(target, row)
+  for (const row of await selectIn(connection, target, primary, keys, false)) {
+    const entity = adopter.adoptRow(target, row)
     byKey.set(primary.key(row[primary.index]), entity)
   }
   for (const parent of parents) {
@@ -64,19 +58,19 @@ async function loadOwner(read: RelationRead, parents: readonly object[]): Promis
 }
 
 // The related rows hold the foreign key: one query for the children of every parent.
-async function loadInverse(read: RelationRead, parents: readonly object[]): Promise<object[]> {
-  const { plan, target, relation } = read
-  const owner = relation.inverseRelation!
-  const foreignKey = target.joinColumns.find((column) => column.relation === owner)!
+async function loadInverse(
+  connection: Connection,
+  adopter: RowAdopter,
+  plan: EntityPlan,
+  { target, relation, foreignKey }: Step<"inverse">,
+  parents: readonly object[],
+): Promise<object[]> {
   const primary = plan.primary[0]!
-  const keys = distinct(
-    primary,
-    parents.map((parent) => readColumn(parent, primary)),
-  )
+  const keys = distinct(primary, parents)
   const children = new Map<string, object[]>()
   const all: object[] = []
-  for (const row of await selectIn(read, foreignKey, keys, true)) {
-    const child = read.adopter.adoptRow(target, row)
+  for (const row of await selectIn(connection, target, foreignKey, keys, true)) {
+    const child = adopter.adoptRow(target, row)
     const key = foreignKey.key(row[foreignKey.index])
     let list = children.get(key)
     if (!list) children.set(key, (list = []))
@@ -93,17 +87,20 @@ async function loadInverse(read: RelationRead, parents: readonly object[]): Prom
 }
 
 // Through the link table: the related rows joined with the link rows of every parent.
-async function loadManyToMany(read: RelationRead, parents: readonly object[]): Promise<object[]> {
-  const { plan, target, relation, connection, adopter } = read
-  const link = plan.links.find((candidate) => candidate.relation === relation)!
+async function loadManyToMany(
+  connection: Connection,
+  adopter: RowAdopter,
+  plan: EntityPlan,
+  { target, relation, link }: Step<"link">,
+  parents: readonly object[],
+): Promise<object[]> {
   const primary = plan.primary[0]!
-  const keys = distinct(
-    primary,
-    parents.map((parent) => readColumn(parent, primary)),
-  )
+  const keys = distinct(primary, parents)
   const related = new Map<string, object[]>()
   const all = new Map<object, true>()
-  for (const chunk of chunks(keys, plan.dialect.maxParameters)) {
+  const size = plan.dialect.maxParameters
+  for (let start = 0; start < keys.length; start += size) {
+    const chunk = keys.length <= size ? keys : keys.slice(start, start + size)
     for (const row of await connection.rows(selectLinkedSql(target, link, chunk.length), chunk)) {
       const entity = adopter.adoptRow(target, row)
       const key = primary.key(row[target.columns.length])
@@ -122,14 +119,23 @@ async function loadManyToMany(read: RelationRead, parents: readonly object[]): P
 }
 
 async function selectIn(
-  read: RelationRead,
+  connection: Connection,
+  target: EntityPlan,
   column: ColumnPlan,
   keys: readonly unknown[],
   orderByPrimary: boolean,
 ): Promise<unknown[][]> {
-  const { target, connection } = read
+  const size = target.dialect.maxParameters
+  if (keys.length <= size) {
+    const sql = selectInSql(target, column, keys.length, orderByPrimary)
+    return connection.rows(
+      sql,
+      keys.map((key) => column.toDatabase(key)),
+    )
+  }
   const rows: unknown[][] = []
-  for (const chunk of chunks(keys, target.dialect.maxParameters)) {
+  for (let start = 0; start < keys.length; start += size) {
+    const chunk = keys.slice(start, start + size)
     const sql = selectInSql(target, column, chunk.length, orderByPrimary)
     const params = chunk.map((key) => column.toDatabase(key))
     for (const row of await connection.rows(sql, params)) rows.push(row)
@@ -137,16 +143,18 @@ async function selectIn(
   return rows
 }
 
-function distinct(column: ColumnPlan, values: readonly unknown[]): unknown[] {
+// The distinct values of `column` over the parents, nulls left out.
+function distinct(column: ColumnPlan, parents: readonly object[]): unknown[] {
+  if (parents.length === 1) {
+    const value = readColumn(parents[0]!, column)
+    return value === null || value === undefined ? [] : [value]
+  }
   const seen = new Map<string, unknown>()
-  for (const value of values) {
+  for (const parent of parents) {
+    const value = readColumn(parent, column)
     if (value === null || value === undefined) continue
     const key = column.key(value)
     if (!seen.has(key)) seen.set(key, value)
   }
   return [...seen.values()]
-}
-
-function* chunks<T>(values: readonly T[], size: number): Generator<T[]> {
-  for (let start = 0; start < values.length; start += size) yield values.slice(start, start + size)
 }

@@ -1,4 +1,5 @@
 import type { EntityPlan } from "../metadata/entity-plan"
+import { relationStep } from "./relation-step"
 
 /** Relations to load, by property name, each with the relations to load below it. */
 export interface RelationTree {
@@ -42,20 +43,9 @@ export function relationTree(plan: EntityPlan, relations: unknown): RelationTree
 }
 
 function supported(plan: EntityPlan, tree: Record<string, unknown>): boolean {
-  for (const [name, child] of Object.entries(tree)) {
-    const relation = plan.relations.find((candidate) => candidate.propertyName === name)
-    if (!relation || relation.isLazy) return false
-    if (relation.isManyToMany) {
-      if (!plan.links.some((link) => link.relation === relation)) return false
-    } else {
-      const owner =
-        relation.isManyToOne || relation.isOneToOneOwner ? relation : relation.inverseRelation
-      if (!owner || owner.joinColumns.length !== 1) return false
-    }
-    if (plan.primary.length !== 1) return false
-    const target = plan.planOf(relation.inverseEntityMetadata.target)
-    if (target.primary.length !== 1) return false
-    if (!supported(target, child as Record<string, unknown>)) return false
+  for (const name in tree) {
+    const step = relationStep(plan, name)
+    if (!step || !supported(step.target, tree[name] as Record<string, unknown>)) return false
   }
   return true
 }

@@ -26,6 +26,21 @@ export function unlinkSql(
  * Parameters go in the junction's column order (see `LinkPlan.ownFirst`).
  */
 export function linkSql(link: LinkPlan, dialect: Dialect, rowCount: number): string {
+  // A link plan belongs to one dialect: its statements are cached per row count, as INSERTs are.
+  let cache = linkStatements.get(link)
+  if (!cache) linkStatements.set(link, (cache = new Map<number, string>()))
+  let sql = cache.get(rowCount)
+  if (sql === undefined) {
+    if (cache.size > MAX_LINK_STATEMENTS) cache.clear()
+    cache.set(rowCount, (sql = buildLinkSql(link, dialect, rowCount)))
+  }
+  return sql
+}
+
+const linkStatements = new WeakMap<LinkPlan, Map<number, string>>()
+const MAX_LINK_STATEMENTS = 1_000
+
+function buildLinkSql(link: LinkPlan, dialect: Dialect, rowCount: number): string {
   let parameter = 0
   const next = (): string => dialect.placeholder(++parameter)
   const own = dialect.escape(link.ownColumn)

@@ -188,7 +188,11 @@ async function writeLinks(
     await connection.run(unlinkSql(link, dialect, ids.length, change.replace), [ownId, ...ids])
   }
   if (change.add.length > 0) {
-    const params = change.add.flatMap((id) => (link.ownFirst ? [ownId, id] : [id, ownId]))
+    const params: unknown[] = []
+    for (const id of change.add) {
+      if (link.ownFirst) params.push(ownId, id)
+      else params.push(id, ownId)
+    }
     await connection.run(linkSql(link, dialect, change.add.length), params)
   }
 }

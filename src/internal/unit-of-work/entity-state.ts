@@ -75,12 +75,16 @@ export function setLinks(entity: object, links: LinkState): void {
   linkStates.set(entity, links)
 }
 
-/** The links of each loaded many-to-many array of an entity just read (what the database holds). */
-export function loadedLinks(plan: EntityPlan, entity: object): LinkState {
-  const links: LinkState = new Map()
+/**
+ * The links of each loaded many-to-many array of an entity just read (what the database holds);
+ * undefined when it has none loaded (a row just hydrated): no state is the same as all unknown.
+ */
+export function loadedLinks(plan: EntityPlan, entity: object): LinkState | undefined {
+  let links: LinkState | undefined
   for (const link of plan.links) {
     const related = (entity as Record<string, unknown>)[link.relation.propertyName]
-    links.set(link.relation, Array.isArray(related) ? plan.linkedIds(link, related) : undefined)
+    if (Array.isArray(related))
+      (links ??= new Map()).set(link.relation, plan.linkedIds(link, related))
   }
   return links
 }

@@ -168,7 +168,8 @@ export class UnitOfWork implements RowAdopter {
     if (existing) return existing
     const entity = plan.hydrate(row)
     setSnapshot(entity, row) // the row as read (and as hydrate left it) is the snapshot
-    if (plan.links.length > 0) setLinks(entity, loadedLinks(plan, entity))
+    const links = plan.links.length > 0 ? loadedLinks(plan, entity) : undefined
+    if (links) setLinks(entity, links)
     this.identities.set(plan.metadata, identity, entity)
     if (plan.afterLoad) (this.hydrated ??= []).push(entity)
     return entity
@@ -212,7 +213,8 @@ export class UnitOfWork implements RowAdopter {
       seen.set(value, canonical)
       if (!existing && identity !== undefined) {
         setSnapshot(value, plan.snapshotRow(value))
-        if (plan.links.length > 0) setLinks(value, loadedLinks(plan, value))
+        const links = plan.links.length > 0 ? loadedLinks(plan, value) : undefined
+        if (links) setLinks(value, links)
         this.identities.set(plan.metadata, identity, value)
       }
       const source = value as Record<string, unknown>

@@ -57,6 +57,16 @@ describe.each(DIALECTS)("link SQL on %s", (kind) => {
       expect(operatorTools.ownFirst).toBe(true)
       expect(linkSql(toolOperators, offline.dialect, 2)).toBe(LINK_TWO[kind])
     })
+
+    it("builds a statement once per link and row count", () => {
+      const two = linkSql(operatorTools, offline.dialect, 2)
+      expect(linkSql(operatorTools, offline.dialect, 2)).toBe(two)
+      expect(linkSql(operatorTools, offline.dialect, 3)).toBe(
+        LINK_TWO[kind]
+          .replace("(?, ?), (?, ?)", "(?, ?), (?, ?), (?, ?)")
+          .replace("($3, $4)", "($3, $4), ($5, $6)"),
+      )
+    })
   })
 
   describe("unlinkSql", () => {

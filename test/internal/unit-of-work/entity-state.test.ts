@@ -1,6 +1,9 @@
 import { isDeepStrictEqual, inspect } from "node:util"
+import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
+import type { EntityPlan } from "../../../src/internal/metadata/entity-plan"
 import {
   forgetRow,
+  loadedLinks,
   isPersisted,
   setSnapshot,
   snapshotOf,
@@ -63,5 +66,23 @@ describe("entity state", () => {
     expect(snapshotOf(second)).toBeUndefined()
     forgetRow(second)
     expect(snapshotOf(first)).toEqual(["1"])
+  })
+
+  describe("loadedLinks", () => {
+    const relation = { propertyName: "tools" } as RelationMetadata
+    const plan = {
+      links: [{ relation }],
+      linkedIds: (_link: unknown, related: Array<{ id: string }>) =>
+        new Set(related.map((item) => item.id)),
+    } as unknown as EntityPlan
+
+    it("is undefined for an entity with no many-to-many array loaded (all unknown)", () => {
+      expect(loadedLinks(plan, { id: "a" })).toBeUndefined()
+    })
+
+    it("holds the ids of each loaded array", () => {
+      const links = loadedLinks(plan, { id: "a", tools: [{ id: "t1" }, { id: "t2" }] })
+      expect(links?.get(relation)).toEqual(new Set(["t1", "t2"]))
+    })
   })
 })

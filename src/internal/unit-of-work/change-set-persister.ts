@@ -183,17 +183,29 @@ async function writeLinks(
   dialect: Dialect,
 ): Promise<void> {
   const { link, ownId } = change
-  if (change.replace || change.remove.length > 0) {
-    const ids = change.replace ? change.add : change.remove
-    await connection.run(unlinkSql(link, dialect, ids.length, change.replace), [ownId, ...ids])
+  // A statement takes at most `maxParameters` values (SQLite 32,766): long id lists are split.
+  const idsPerStatement = dialect.maxParameters - 1
+  if (change.replace) {
+    // A NOT IN list cannot be split; past the limit every link goes and the INSERT below puts
+    // back the kept ones (it ignores links already there either way).
+    const kept = change.add.length <= idsPerStatement ? change.add : []
+    await connection.run(unlinkSql(link, dialect, kept.length, true), [ownId, ...kept])
+  } else {
+    for (let start = 0; start < change.remove.length; start += idsPerStatement) {
+      const ids = change.remove.slice(start, start + idsPerStatement)
+      await connection.run(unlinkSql(link, dialect, ids.length, false), [ownId, ...ids])
+    }
   }
-  if (change.add.length > 0) {
+  const linksPerStatement = Math.min(MAX_ROWS_PER_INSERT, Math.floor(dialect.maxParameters / 2))
+  for (let start = 0; start < change.add.length; start += linksPerStatement) {
+    const end = Math.min(change.add.length, start + linksPerStatement)
     const params: unknown[] = []
-    for (const id of change.add) {
+    for (let i = start; i < end; i += 1) {
+      const id = change.add[i]
       if (link.ownFirst) params.push(ownId, id)
       else params.push(id, ownId)
     }
-    await connection.run(linkSql(link, dialect, change.add.length), params)
+    await connection.run(linkSql(link, dialect, end - start), params)
   }
 }
 

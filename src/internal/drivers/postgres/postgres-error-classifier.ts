@@ -2,8 +2,9 @@ import type { ErrorClassifier, Violation } from "../../errors/error-classifier"
 import { isNetworkError } from "../../errors/network-error"
 
 // SQLSTATE classes 08 (connection exception), 57P01-57P03 (the server shuts down or cannot
-// start) and 53300 (too many connections).
-const CONNECTION_CODES = /^(08|57P0[1-3]|53300)/
+// start) and 53300 (too many connections). Not 08P01 (protocol violation): the server answers it
+// to a statement it cannot take, such as one of more than 65,535 parameters, on a live connection.
+const CONNECTION_CODES = /^(08(?!P01)|57P0[1-3]|53300)/
 // What node-postgres and pg-pool throw themselves when a connection fails or times out; and what
 // TypeORM throws when its query runner is used after it released it because its pg client
 // reported an error (the connection dropped while the session held it).

@@ -123,6 +123,9 @@ describe("postgresErrorClassifier", () => {
 
   it("does not take a refused statement or a wrong password for a lost connection", () => {
     expect(isConnectionProblem(pgError("duplicate key", { code: "23505" }))).toBe(false)
+    const tooManyParameters =
+      "bind message supplies 0 parameters, but prepared statement requires 65536"
+    expect(isConnectionProblem(pgError(tooManyParameters, { code: "08P01" }))).toBe(false)
     expect(isConnectionProblem(pgError("password authentication failed", { code: "28P01" }))).toBe(
       false,
     )

@@ -34,11 +34,9 @@ const busyTimeouts = new WeakMap<Database, BusyTimeout>()
  * @throws the last SQLITE_BUSY error when the lock is still held after that (translated by the
  * session into a `ConnectionError` about the busy timeout), or any other error at once.
  */
-export function beginImmediate(db: Database, begin: Statement): Promise<void> {
-  return runWaitingForLock(db, begin, []).then(ignore)
+export async function beginImmediate(db: Database, begin: Statement): Promise<void> {
+  await runWaitingForLock(db, begin, [])
 }
-
-function ignore(): void {}
 
 /**
  * Runs a statement that takes the write lock (BEGIN IMMEDIATE, or a write in autocommit) and
@@ -49,50 +47,24 @@ function ignore(): void {}
  * @throws the last SQLITE_BUSY error when the lock is still held after that, or any other error
  * at once.
  */
-export function runWaitingForLock(
+export async function runWaitingForLock(
   db: Database,
   statement: Statement,
   params: readonly unknown[],
 ): Promise<number> {
-  // The first attempt runs at once: a lock nobody holds (the usual case) costs no async frame
-  // and no closure; only a lock held elsewhere goes on to the timers.
-  const started = performance.now()
-  let timeout: BusyTimeout
-  let changes: number | undefined
-  try {
-    timeout = busyTimeoutOf(db)
-    changes = tryRun(timeout, statement, params)
-  } catch (error) {
-    return rejected(error)
-  }
-  if (changes !== undefined) return Promise.resolve(changes)
-  return retryOnTimers(timeout, statement, params, started + timeout.ms)
-}
-
-// The error as it is (a SqliteError with its code), as the rejection of an async function.
-function rejected(error: unknown): Promise<never> {
-  return Promise.resolve().then(() => {
-    throw error
-  })
-}
-
-async function retryOnTimers(
-  timeout: BusyTimeout,
-  statement: Statement,
-  params: readonly unknown[],
-  deadline: number,
-): Promise<number> {
+  const timeout = busyTimeoutOf(db)
+  const deadline = performance.now() + timeout.ms
   let pause = 1
   for (;;) {
+    const changes = tryRun(timeout, statement, params)
+    if (changes !== undefined) return changes
     const left = deadline - performance.now()
     if (left <= 0) {
       // Once more with the whole busy handler off, to throw SQLite's own SQLITE_BUSY error.
-      return runWithoutBusyTimeout(timeout, statement, params)
+      return withoutBusyTimeout(timeout, () => statement.run(...params).changes)
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)))
     pause = Math.min(pause * 2, MAX_PAUSE_MS)
-    const changes = tryRun(timeout, statement, params)
-    if (changes !== undefined) return changes
   }
 }
 
@@ -103,7 +75,7 @@ function tryRun(
   params: readonly unknown[],
 ): number | undefined {
   try {
-    return runWithoutBusyTimeout(timeout, statement, params)
+    return withoutBusyTimeout(timeout, () => statement.run(...params).changes)
   } catch (error) {
     const code = (error as { code?: unknown }).code
     if (typeof code === "string" && code.startsWith("SQLITE_BUSY")) return undefined
@@ -111,15 +83,11 @@ function tryRun(
   }
 }
 
-function runWithoutBusyTimeout(
-  timeout: BusyTimeout,
-  statement: Statement,
-  params: readonly unknown[],
-): number {
-  if (timeout.ms === 0) return statement.run(...params).changes
+function withoutBusyTimeout<T>(timeout: BusyTimeout, run: () => T): T {
+  if (timeout.ms === 0) return run()
   timeout.db.exec("PRAGMA busy_timeout = 0")
   try {
-    return statement.run(...params).changes
+    return run()
   } finally {
     timeout.db.exec(timeout.restore)
   }

@@ -252,7 +252,9 @@ function dropConnectionAfter(start: string, dataSource: DataSource, db: TestData
         const query = client.query.bind(client)
         client.query = (...args: unknown[]) => {
           const result = query(...args)
-          if ((args[0] as { text?: string }).text?.startsWith(start)) {
+          // A write goes as text and values, a read as a config object.
+          const sql = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string }).text
+          if (sql?.startsWith(start)) {
             client.connection.stream.destroy()
           }
           return result

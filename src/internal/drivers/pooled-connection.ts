@@ -30,8 +30,15 @@ export interface PooledDriver {
   neverSent(error: unknown): boolean
   /** The statement(s) that open a transaction (simple protocol: no parameters). */
   beginSql(settings: ResilienceSettings): string
-  /** Runs before the first statement of a checkout (once per physical connection, say). */
-  prepare?(client: unknown, execute: Executor, settings: ResilienceSettings): Promise<void>
+  /**
+   * Runs before the first statement of a checkout (once per physical connection, say); no
+   * promise when there is nothing to do.
+   */
+  prepare?(
+    client: unknown,
+    execute: Executor,
+    settings: ResilienceSettings,
+  ): Promise<void> | undefined
   /** The server may open a transaction by itself (MySQL with autocommit off). */
   readonly opensTransactions?: boolean
 }
@@ -60,7 +67,8 @@ export async function openPooledConnection(
     if (sent) return execute(sql, params, wantRows)
     for (let attempt = 0; ; attempt++) {
       try {
-        await driver.prepare?.(client, execute, settings)
+        const preparing = driver.prepare?.(client, execute, settings)
+        if (preparing) await preparing
         const result = await execute(sql, params, wantRows)
         sent = true
         return result
@@ -79,7 +87,8 @@ export async function openPooledConnection(
   const sendAlone: Executor = async (sql, params) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        if (!sent) await driver.prepare?.(client, execute, settings)
+        const preparing = sent ? undefined : driver.prepare?.(client, execute, settings)
+        if (preparing) await preparing
         const result = await execute(sql, params, false)
         sent = true
         return result

@@ -68,12 +68,21 @@ const timed = new WeakSet<object>()
 
 // Per session: direct connections only (MySQL-family poolers are not supported). MariaDB counts
 // max_statement_time in seconds; MySQL has max_execution_time (milliseconds, SELECTs only).
-async function setStatementTimeout(
+// No promise when the connection's timeout is set already (every checkout but its first).
+function setStatementTimeout(
+  client: unknown,
+  execute: Executor,
+  settings: ResilienceSettings,
+): Promise<void> | undefined {
+  if (settings.statementTimeoutMs <= 0 || timed.has(client as object)) return undefined
+  return sendStatementTimeout(client, execute, settings)
+}
+
+async function sendStatementTimeout(
   client: unknown,
   execute: Executor,
   { statementTimeoutMs }: ResilienceSettings,
 ): Promise<void> {
-  if (statementTimeoutMs <= 0 || timed.has(client as object)) return
   try {
     await execute(`SET SESSION max_statement_time = ${statementTimeoutMs / 1000}`, [], false)
   } catch (error) {

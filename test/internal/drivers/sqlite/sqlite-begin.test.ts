@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import Database from "better-sqlite3"
-import { beginImmediate } from "../../../../src/internal/drivers/sqlite/sqlite-begin"
+import {
+  beginImmediate,
+  runWaitingForLock,
+} from "../../../../src/internal/drivers/sqlite/sqlite-begin"
 
-describe("beginImmediate", () => {
+describe("beginImmediate and runWaitingForLock", () => {
   let dir: string
   let holder: Database.Database
   let waiter: Database.Database
@@ -79,5 +82,23 @@ describe("beginImmediate", () => {
       beginImmediate(waiter, waiter.prepare("INSERT INTO checked VALUES (1)")),
     ).rejects.toMatchObject({ code: "SQLITE_CONSTRAINT_CHECK" })
     expect(performance.now() - start).toBeLessThan(500)
+  })
+
+  it("runs a write at once when the lock is free, before its promise settles", async () => {
+    const inserting = runWaitingForLock(waiter, waiter.prepare("INSERT INTO t VALUES (?)"), [7])
+    expect(holder.prepare("SELECT x FROM t").pluck().all()).toEqual([7])
+    await expect(inserting).resolves.toBe(1)
+  })
+
+  it("keeps the driver's own error when a write fails at once", async () => {
+    holder.exec("CREATE TABLE unique_x (x INTEGER UNIQUE)")
+    holder.exec("INSERT INTO unique_x VALUES (1)")
+    const error = await runWaitingForLock(
+      waiter,
+      waiter.prepare("INSERT INTO unique_x VALUES (?)"),
+      [1],
+    ).catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ code: "SQLITE_CONSTRAINT_UNIQUE" })
+    expect(waiter.pragma("busy_timeout", { simple: true })).toBe(1_000)
   })
 })

@@ -125,20 +125,18 @@ async function selectIn(
   keys: readonly unknown[],
   orderByPrimary: boolean,
 ): Promise<unknown[][]> {
+  // One statement per chunk of keys (the driver's parameter limit); none without keys.
   const size = target.dialect.maxParameters
-  if (keys.length <= size) {
-    const sql = selectInSql(target, column, keys.length, orderByPrimary)
-    return connection.rows(
-      sql,
-      keys.map((key) => column.toDatabase(key)),
-    )
-  }
-  const rows: unknown[][] = []
+  let rows: unknown[][] = []
   for (let start = 0; start < keys.length; start += size) {
-    const chunk = keys.slice(start, start + size)
+    const chunk = keys.length <= size ? keys : keys.slice(start, start + size)
     const sql = selectInSql(target, column, chunk.length, orderByPrimary)
-    const params = chunk.map((key) => column.toDatabase(key))
-    for (const row of await connection.rows(sql, params)) rows.push(row)
+    const found = await connection.rows(
+      sql,
+      chunk.map((key) => column.toDatabase(key)),
+    )
+    if (start === 0) rows = found
+    else for (const row of found) rows.push(row)
   }
   return rows
 }

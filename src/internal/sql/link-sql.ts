@@ -1,5 +1,6 @@
 import type { Dialect } from "../drivers/dialect"
 import type { LinkPlan } from "../metadata/link-plan"
+import { cachedSql } from "./statement-cache"
 
 /**
  * `DELETE FROM link WHERE own = ? [AND other IN (…) | AND other NOT IN (…)]`: unlinks the
@@ -26,19 +27,8 @@ export function unlinkSql(
  * Parameters go in the junction's column order (see `LinkPlan.ownFirst`).
  */
 export function linkSql(link: LinkPlan, dialect: Dialect, rowCount: number): string {
-  // A link plan belongs to one dialect: its statements are cached per row count, as INSERTs are.
-  let cache = linkStatements.get(link)
-  if (!cache) linkStatements.set(link, (cache = new Map<number, string>()))
-  let sql = cache.get(rowCount)
-  if (sql === undefined) {
-    if (cache.size > MAX_LINK_STATEMENTS) cache.clear()
-    cache.set(rowCount, (sql = buildLinkSql(link, dialect, rowCount)))
-  }
-  return sql
+  return cachedSql(link, `l:${rowCount}`, () => buildLinkSql(link, dialect, rowCount))
 }
-
-const linkStatements = new WeakMap<LinkPlan, Map<number, string>>()
-const MAX_LINK_STATEMENTS = 1_000
 
 function buildLinkSql(link: LinkPlan, dialect: Dialect, rowCount: number): string {
   let parameter = 0

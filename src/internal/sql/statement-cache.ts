@@ -1,12 +1,15 @@
 import type { EntityPlan } from "../metadata/entity-plan"
 
-const caches = new WeakMap<EntityPlan, Map<string, string>>()
+const caches = new WeakMap<object, Map<string, string>>()
 
 // Bounded: an INSERT exists once per row count in use, a find once per shape.
 const MAX_STATEMENTS_PER_ENTITY = 2_000
 
-/** The SQL of an entity's statement of this shape, built once and reused. */
-export function cachedSql(plan: EntityPlan, key: string, build: () => string): string {
+/**
+ * The SQL of a statement of this shape for `plan` (an entity's plan, or a link's: each belongs
+ * to one dialect), built once and reused.
+ */
+export function cachedSql(plan: object, key: string, build: () => string): string {
   let cache = caches.get(plan)
   if (!cache) caches.set(plan, (cache = new Map<string, string>()))
   let sql = cache.get(key)

@@ -168,7 +168,7 @@ export class UnitOfWork implements RowAdopter {
     if (existing) return existing
     const entity = plan.hydrate(row)
     setSnapshot(entity, row) // the row as read (and as hydrate left it) is the snapshot
-    const links = plan.links.length > 0 ? loadedLinks(plan, entity) : undefined
+    const links = loadedLinks(plan, entity)
     if (links) setLinks(entity, links)
     this.identities.set(plan.metadata, identity, entity)
     if (plan.afterLoad) (this.hydrated ??= []).push(entity)
@@ -213,7 +213,7 @@ export class UnitOfWork implements RowAdopter {
       seen.set(value, canonical)
       if (!existing && identity !== undefined) {
         setSnapshot(value, plan.snapshotRow(value))
-        const links = plan.links.length > 0 ? loadedLinks(plan, value) : undefined
+        const links = loadedLinks(plan, value)
         if (links) setLinks(value, links)
         this.identities.set(plan.metadata, identity, value)
       }

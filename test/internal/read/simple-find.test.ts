@@ -1,6 +1,7 @@
 import { Equal, In, IsNull, Not, type FindManyOptions } from "typeorm"
 import { Operator, Orchestrator } from "../../../src"
 import type { EntityPlan } from "../../../src/internal/metadata/entity-plan"
+import { KeysetCondition } from "../../../src/internal/read/keyset-condition"
 import { PrefixCondition } from "../../../src/internal/read/prefix-condition"
 import { compileSimpleFind } from "../../../src/internal/read/simple-find"
 import { findSql } from "../../../src/internal/sql/select-sql"
@@ -105,6 +106,91 @@ describe.each(DIALECTS)("compileSimpleFind on %s", (kind) => {
       expect(compile({ relations: { orchestrator: { user: true } } })!.relations).toEqual({
         orchestrator: { user: {} },
       })
+    })
+  })
+
+  describe("finds of one shape", () => {
+    it("share one statement, each with its own values", () => {
+      const first = compile({ where: { name: "a", orchestratorId: ID }, take: 5 })!
+      const second = compile({ where: { name: "b", orchestratorId: ID.toUpperCase() }, take: 7 })!
+      expect(second.sql).toBe(first.sql)
+      expect(first.params).toEqual(["a", ID, 5])
+      expect(second.params).toEqual(["b", ID, 7])
+    })
+
+    it("differ from finds naming the same properties in another order or with other kinds of value", () => {
+      const nameFirst = compile({ where: { name: "a", title: "t" } })!
+      const titleFirst = compile({ where: { title: "t", name: "a" } })!
+      expect(titleFirst.sql).not.toBe(nameFirst.sql)
+      expect(titleFirst.params).toEqual(["t", "a"])
+      const prefixed = compile({ where: { name: PrefixCondition.startsWith("a"), title: "t" } })!
+      expect(prefixed.sql).toContain(" LIKE ")
+      expect(prefixed.params).toEqual(["t", "a%"])
+      expect(compile({ order: { name: "DESC" } })!.sql).not.toBe(
+        compile({ order: { name: "ASC" } })!.sql,
+      )
+      expect(compile({ take: 1 })!.sql).not.toBe(compile({ skip: 1 })!.sql)
+    })
+
+    it("are told apart whatever their property names hold", () => {
+      expect(compile({ where: { name: "a", title: "t" } })).toBeDefined()
+      // Unknown properties that would spell the same shape if names were not delimited.
+      expect(compile({ where: { "name=|title": "a" } })).toBeUndefined()
+      expect(compile({ where: { "name=|5:title": "a" } })).toBeUndefined()
+      expect(compile({ where: { "4:name=|5:title": "a" } })).toBeUndefined()
+      expect(compile({ order: { "name'3:ASC": "ASC" } })).toBeUndefined()
+    })
+
+    it("are refused again once refused, while the same properties with usable values compile", () => {
+      expect(compile({ order: { name: "sideways" } })).toBeUndefined()
+      expect(compile({ order: { name: "sideways" } })).toBeUndefined()
+      expect(compile({ order: { name: "asc" } })).toBeDefined()
+      expect(compile({ where: { name: null } })).toBeUndefined()
+      expect(compile({ where: { name: "a" } })).toBeDefined()
+      expect(compile({ where: { name: null } })).toBeUndefined()
+      expect(compile({ take: 5 })).toBeDefined()
+      expect(compile({ take: -5 })).toBeUndefined()
+    })
+
+    it("with a keyset range each convert their boundary and tie, per side and tie", () => {
+      const at = new Date("2026-01-01T00:00:00.000Z")
+      const later = new Date("2026-02-01T00:00:00.000Z")
+      const after = (boundary: Date, id: string) =>
+        compile({
+          where: {
+            orchestratorId: ID,
+            createdAt: new KeysetCondition("after", boundary, {
+              property: "id",
+              column: "id",
+              value: id,
+            }),
+          },
+          take: 2,
+        })!
+      const first = after(at, ID)
+      const second = after(later, ID.toUpperCase())
+      expect(second.sql).toBe(first.sql)
+      const converted = column("createdAt").toDatabase(later)
+      expect(second.params).toEqual([ID, converted, converted, converted, ID, 2])
+      const before = compile({
+        where: {
+          orchestratorId: ID,
+          createdAt: new KeysetCondition("before", at, { property: "id", column: "id", value: ID }),
+        },
+        take: 2,
+      })!
+      expect(before.sql).not.toBe(first.sql)
+      expect(
+        compile({
+          where: {
+            createdAt: new KeysetCondition("after", at, {
+              property: "nickname",
+              column: "n",
+              value: 1,
+            }),
+          },
+        }),
+      ).toBeUndefined()
     })
   })
 

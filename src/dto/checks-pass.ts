@@ -6,13 +6,15 @@ import {
 } from "class-validator"
 
 type Metadata = ReturnType<MetadataStorage["getTargetValidationMetadatas"]>[number]
+type Constraint = ReturnType<MetadataStorage["getTargetValidatorConstraints"]>[number]
 type Target = Parameters<MetadataStorage["getTargetValidationMetadatas"]>[0]
 
 interface PropertyChecks {
   readonly property: string
   /** `@IsOptional`, `@ValidateIf`: every one must hold for the checks below to run. */
   readonly conditions: readonly Metadata[]
-  readonly checks: readonly Metadata[]
+  /** Each check with its validators (registered with its decorator, before it was used). */
+  readonly checks: readonly { readonly metadata: Metadata; readonly validators: Constraint[] }[]
 }
 
 interface ClassChecks {
@@ -43,7 +45,7 @@ export function checksPass(instance: object): boolean {
   if (!plan) return false
   for (const key of Object.keys(instance)) if (!plan.declared.has(key)) return false
   const object = instance as Record<string, unknown>
-  const storage = getMetadataStorage()
+  const targetName = target.name
   for (const { property, conditions, checks } of plan.properties) {
     const value = object[property]
     let applies = true
@@ -54,16 +56,16 @@ export function checksPass(instance: object): boolean {
       }
     }
     if (!applies) continue
-    for (const check of checks) {
-      if (check.validateIf && !check.validateIf(object, value)) continue
+    for (const { metadata, validators } of checks) {
+      if (metadata.validateIf && !metadata.validateIf(object, value)) continue
       const args: ValidationArguments = {
-        targetName: target.name,
+        targetName,
         property,
         object,
         value,
-        constraints: check.constraints,
+        constraints: metadata.constraints,
       }
-      for (const constraint of storage.getTargetValidatorConstraints(check.constraintCls)) {
+      for (const constraint of validators) {
         // An asynchronous check is left to class-validator, so that it runs once.
         if (constraint.async) return false
         const valid: unknown = constraint.instance.validate(value, args)
@@ -77,7 +79,8 @@ export function checksPass(instance: object): boolean {
 }
 
 function planOf(target: Target): ClassChecks | null {
-  const metadatas = getMetadataStorage().getTargetValidationMetadatas(
+  const storage = getMetadataStorage()
+  const metadatas = storage.getTargetValidationMetadatas(
     target,
     undefined as unknown as string,
     false,
@@ -85,14 +88,19 @@ function planOf(target: Target): ClassChecks | null {
     undefined,
   )
   if (metadatas.length === 0) return null
-  const byProperty = new Map<string, { conditions: Metadata[]; checks: Metadata[] }>()
+  const byProperty = new Map<
+    string,
+    { conditions: Metadata[]; checks: { metadata: Metadata; validators: Constraint[] }[] }
+  >()
   for (const metadata of metadatas) {
     if (metadata.each) return null
     let entry = byProperty.get(metadata.propertyName)
     if (!entry) byProperty.set(metadata.propertyName, (entry = { conditions: [], checks: [] }))
     if (metadata.type === ValidationTypes.CONDITIONAL_VALIDATION) entry.conditions.push(metadata)
-    else if (metadata.type === ValidationTypes.CUSTOM_VALIDATION) entry.checks.push(metadata)
-    else if (metadata.type !== ValidationTypes.WHITELIST) return null
+    else if (metadata.type === ValidationTypes.CUSTOM_VALIDATION) {
+      const validators = storage.getTargetValidatorConstraints(metadata.constraintCls)
+      entry.checks.push({ metadata, validators })
+    } else if (metadata.type !== ValidationTypes.WHITELIST) return null
   }
   return {
     properties: [...byProperty].map(([property, entry]) => ({ property, ...entry })),

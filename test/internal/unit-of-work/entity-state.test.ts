@@ -38,6 +38,9 @@ describe("entity state", () => {
     expect(Object.assign(new Row(), entity)).toEqual(entity)
     expect(isDeepStrictEqual(entity, Object.assign(new Row(), { id: "a", name: "x" }))).toBe(true)
     expect(inspect(entity)).toBe("Row { id: 'a', name: 'x' }")
+    expect(inspect(entity, { showHidden: true })).toBe("Row { id: 'a', name: 'x' }")
+    expect(Reflect.ownKeys(entity)).toEqual(["id", "name"])
+    expect(Object.getOwnPropertyNames(entity)).toEqual(["id", "name"])
     expect(structuredClone(entity)).toEqual({ id: "a", name: "x" })
   })
 
@@ -57,6 +60,18 @@ describe("entity state", () => {
     expect(isPersisted(later)).toBe(false)
     setSnapshot(later, ["a", "w"])
     expect(snapshotOf(later)).toEqual(["a", "w"])
+  })
+
+  it("keeps the state of a sealed entity and of one made non-extensible", () => {
+    for (const closed of [Object.seal(new Row()), Object.preventExtensions(new Row())]) {
+      forgetRow(closed)
+      expect(isPersisted(closed)).toBe(false)
+      setSnapshot(closed, ["a", "x"])
+      expect(snapshotOf(closed)).toEqual(["a", "x"])
+      expect(Reflect.ownKeys(closed)).toEqual(["id", "name"])
+      forgetRow(closed)
+      expect(snapshotOf(closed)).toBeUndefined()
+    }
   })
 
   it("gives each entity its own state", () => {

@@ -15,7 +15,7 @@ class FakeClient {
 
   constructor(readonly id: number) {}
 
-  execute: Executor = (sql) => {
+  execute = (sql: string): ReturnType<Executor> => {
     this.statements.push(sql)
     const failure = this.failures.shift()
     return failure ? Promise.reject(failure) : Promise.resolve({ affected: 1, rows: [[this.id]] })
@@ -51,7 +51,7 @@ function fakePool(clients: FakeClient[]) {
     },
   } as unknown as DataSource
   const driver: PooledDriver = {
-    executor: (client) => (client as FakeClient).execute,
+    execute: (client, sql) => (client as FakeClient).execute(sql),
     discard: (queryRunner: QueryRunner) => {
       const runner = queryRunner as unknown as { isReleased: boolean; client: FakeClient }
       runner.isReleased = true

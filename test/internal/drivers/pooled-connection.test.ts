@@ -85,6 +85,21 @@ describe("openPooledConnection", () => {
     expect(pool.released).toEqual([3])
   })
 
+  it("shows the driver every client it checks out, the fresh one after a lost connection too", async () => {
+    const dead = new FakeClient(1)
+    dead.failures.push(lost())
+    const pool = fakePool([dead, new FakeClient(2)])
+    const seen: number[] = []
+    const driver: PooledDriver = {
+      ...pool.driver,
+      checkedOut: (client) => seen.push((client as FakeClient).id),
+    }
+    const connection = await openPooledConnection(pool.dataSource, driver)
+    expect(seen).toEqual([1])
+    await connection.rows("SELECT id FROM t", [])
+    expect(seen).toEqual([1, 2])
+  })
+
   it("resends a first read as well, and the query runner is the fresh connection's", async () => {
     const dead = new FakeClient(1)
     dead.failures.push(lost())

@@ -8,6 +8,7 @@ import {
   Orchestrator,
   Project,
   Session,
+  SessionStateError,
   Tool,
   User,
 } from "../../src"
@@ -129,6 +130,28 @@ describeEachDatabase(
       const b = await other.findOne(User, { where: { email: user.email } })
       expect(a).toBe(b)
       expect(a).not.toBe(user)
+    })
+
+    it("refuses two instances of one row added before its first use, on every use after", async () => {
+      const { user } = newOwned()
+      {
+        await using writer = open()
+        writer.add(user)
+        await writer.commit()
+      }
+      const read = async () => {
+        await using reader = open()
+        return (await reader.get(User, user.id))!
+      }
+      const first = await read()
+      const second = await read()
+      await using session = open()
+      session.add(first)
+      session.add(second)
+      await expect(session.commit()).rejects.toThrow(SessionStateError)
+      await expect(session.get(User, user.id)).rejects.toThrow(
+        /Another instance of User .* is already in this session/,
+      )
     })
 
     it("updates an object committed by another session instead of inserting it again", async () => {

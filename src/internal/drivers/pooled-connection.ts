@@ -7,21 +7,32 @@ import type { Connection } from "./connection"
 import { logQuery } from "./log-query"
 import { markTransaction } from "./query-runner-flags"
 
+/** What running one statement on a pooled client answers. */
+export interface Outcome {
+  readonly affected: number
+  readonly rows: unknown[][]
+  /** Whether the server says a transaction is open after it (MySQL reports it). */
+  readonly inTransaction?: boolean
+}
+
 /**
  * Runs one statement on a pooled client: the affected row count, or the rows as arrays, and
  * whether the server says a transaction is open after it (MySQL reports it; PostgreSQL never
  * opens one by itself).
  */
 export type Executor = (
+  client: unknown,
   sql: string,
   params: readonly unknown[],
   wantRows: boolean,
-) => Promise<{ affected: number; rows: unknown[][]; inTransaction?: boolean }>
+) => Promise<Outcome>
 
 /** What differs per server database behind a pooled connection. */
 export interface PooledDriver {
   /** Runs statements on the client `queryRunner.connect()` returned. */
-  executor(client: unknown): Executor
+  readonly execute: Executor
+  /** Sees each client `queryRunner.connect()` returns, as soon as it does. */
+  checkedOut?(client: unknown): void
   /** Closes the connection of a failed query runner so that it never goes back to the pool. */
   discard(queryRunner: QueryRunner): Promise<void>
   /** Tells a lost connection from other errors. */
@@ -34,11 +45,7 @@ export interface PooledDriver {
    * Runs before the first statement of a checkout (once per physical connection, say); no
    * promise when there is nothing to do.
    */
-  prepare?(
-    client: unknown,
-    execute: Executor,
-    settings: ResilienceSettings,
-  ): Promise<void> | undefined
+  prepare?(client: unknown, settings: ResilienceSettings): Promise<void> | undefined
   /** The server may open a transaction by itself (MySQL with autocommit off). */
   readonly opensTransactions?: boolean
 }
@@ -60,134 +67,168 @@ export async function openPooledConnection(
   dataSource: DataSource,
   driver: PooledDriver,
 ): Promise<Connection> {
-  const settings = resilienceOf(dataSource)
-  let { queryRunner, client, execute } = await checkout(dataSource, driver)
-  let sent = false
-  const send: Executor = async (sql, params, wantRows) => {
-    if (sent) return execute(sql, params, wantRows)
+  const queryRunner = dataSource.createQueryRunner("master")
+  const client = await connectRunner(queryRunner, driver)
+  return new PooledConnection(dataSource, driver, queryRunner, client)
+}
+
+// One object per session with its methods on the prototype: a session per commit builds no
+// closures for them.
+class PooledConnection implements Connection {
+  private readonly settings: ResilienceSettings
+  // Whether a statement went out on this checkout (or failed for good): nothing is resent after.
+  private sent = false
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly driver: PooledDriver,
+    private runner: QueryRunner,
+    private client: unknown,
+  ) {
+    this.settings = resilienceOf(dataSource)
+  }
+
+  get queryRunner(): QueryRunner {
+    return this.runner
+  }
+
+  get inTransaction(): boolean {
+    return this.runner.isTransactionActive
+  }
+
+  async begin(): Promise<void> {
+    if (!this.runner.isTransactionActive)
+      await this.control(this.driver.beginSql(this.settings), true)
+  }
+
+  async run(sql: string, params: readonly unknown[]): Promise<number> {
+    logQuery(this.dataSource, sql, params)
+    return (await this.send(sql, params, false)).affected
+  }
+
+  async runAlone(sql: string, params: readonly unknown[]): Promise<number> {
+    if (this.runner.isTransactionActive) throw new Error("runAlone inside a transaction")
+    logQuery(this.dataSource, sql, params)
+    // The server commits a statement run outside a transaction by itself, unless a MySQL
+    // server has autocommit off: then the statement opened one, which is committed here.
+    let result: Outcome
+    try {
+      result = await this.sendAlone(sql, params)
+    } catch (error) {
+      if (this.driver.opensTransactions && !isConnectionLost(this.driver, error)) {
+        await this.rollBackAlone()
+      }
+      throw error
+    }
+    if (result.inTransaction) await this.control("COMMIT", false)
+    return result.affected
+  }
+
+  async rows(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
+    logQuery(this.dataSource, sql, params)
+    return (await this.send(sql, params, true)).rows
+  }
+
+  async commit(): Promise<void> {
+    if (!this.runner.isTransactionActive) return
+    try {
+      await this.control("COMMIT", false)
+    } catch (error) {
+      // Refused before it was written (a connection known closed): the server rolled back.
+      if (this.driver.neverSent(error) || !isConnectionLost(this.driver, error)) throw error
+      markTransaction(this.runner, false)
+      throw outcomeUnknown(this.dataSource, "COMMIT", error)
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (this.runner.isTransactionActive) await this.control("ROLLBACK", false)
+  }
+
+  async release(broken = false): Promise<void> {
+    if (!broken && this.runner.isTransactionActive && !this.runner.isReleased) {
+      try {
+        await this.control("ROLLBACK", false)
+      } catch {
+        broken = true
+      }
+    }
+    markTransaction(this.runner, false)
+    await releasePooled(this.runner, this.driver, broken)
+  }
+
+  private async send(sql: string, params: readonly unknown[], wantRows: boolean): Promise<Outcome> {
+    if (this.sent) return this.driver.execute(this.client, sql, params, wantRows)
     for (let attempt = 0; ; attempt++) {
       try {
-        const preparing = driver.prepare?.(client, execute, settings)
+        const preparing = this.driver.prepare?.(this.client, this.settings)
         if (preparing) await preparing
-        const result = await execute(sql, params, wantRows)
-        sent = true
+        const result = await this.driver.execute(this.client, sql, params, wantRows)
+        this.sent = true
         return result
       } catch (error) {
-        if (attempt >= MAX_RECONNECTS || !isConnectionLost(driver, error)) {
-          sent = true
+        if (attempt >= MAX_RECONNECTS || !isConnectionLost(this.driver, error)) {
+          this.sent = true
           throw error
         }
-        await releasePooled(queryRunner, driver, true)
-        ;({ queryRunner, client, execute } = await checkout(dataSource, driver))
+        await this.reconnect()
       }
     }
   }
+
   // A statement sent alone is its own commit: resent on a fresh connection only when the driver
   // refused to send it at all; a connection lost under it leaves its outcome unknown, as a COMMIT's.
-  const sendAlone: Executor = async (sql, params) => {
+  private async sendAlone(sql: string, params: readonly unknown[]): Promise<Outcome> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const preparing = sent ? undefined : driver.prepare?.(client, execute, settings)
+        const preparing = this.sent ? undefined : this.driver.prepare?.(this.client, this.settings)
         if (preparing) await preparing
-        const result = await execute(sql, params, false)
-        sent = true
+        const result = await this.driver.execute(this.client, sql, params, false)
+        this.sent = true
         return result
       } catch (error) {
-        if (!isConnectionLost(driver, error)) {
-          sent = true
+        if (!isConnectionLost(this.driver, error)) {
+          this.sent = true
           throw error
         }
-        if (attempt >= MAX_RECONNECTS || !driver.neverSent(error)) {
-          sent = true
-          throw outcomeUnknown(dataSource, "the statement it committed by itself", error)
+        if (attempt >= MAX_RECONNECTS || !this.driver.neverSent(error)) {
+          this.sent = true
+          throw outcomeUnknown(this.dataSource, "the statement it committed by itself", error)
         }
-        await releasePooled(queryRunner, driver, true)
-        ;({ queryRunner, client, execute } = await checkout(dataSource, driver))
-        sent = false
+        await this.reconnect()
+        this.sent = false
       }
     }
   }
+
+  // The lost connection is discarded and a fresh one checked out; if that fails, the query
+  // runner stays the discarded one (already released: release() then does nothing).
+  private async reconnect(): Promise<void> {
+    await releasePooled(this.runner, this.driver, true)
+    const runner = this.dataSource.createQueryRunner("master")
+    this.client = await connectRunner(runner, this.driver)
+    this.runner = runner
+  }
+
   // BEGIN/COMMIT/ROLLBACK go straight to the client (TypeORM's transaction methods add event
   // broadcasts and result objects to each); the query runner's flags follow along.
-  const control = async (sql: string, active: boolean): Promise<void> => {
-    logQuery(dataSource, sql, [])
-    await send(sql, [], false)
-    markTransaction(queryRunner, active)
+  private async control(sql: string, active: boolean): Promise<void> {
+    logQuery(this.dataSource, sql, [])
+    await this.send(sql, [], false)
+    markTransaction(this.runner, active)
   }
+
   // With autocommit off, a statement that failed opened a transaction all the same (the error
   // does not say so), keeping its locks (a duplicate key's shared lock, say) while the connection
   // sits in the pool. Marked open first, so a ROLLBACK that fails here fails again on release,
   // which then discards the connection.
-  const rollBackAlone = async (): Promise<void> => {
-    markTransaction(queryRunner, true)
-    await control("ROLLBACK", false).catch(() => undefined)
-  }
-  return {
-    get queryRunner() {
-      return queryRunner
-    },
-    get inTransaction() {
-      return queryRunner.isTransactionActive
-    },
-    async begin() {
-      if (!queryRunner.isTransactionActive) await control(driver.beginSql(settings), true)
-    },
-    async run(sql, params) {
-      logQuery(dataSource, sql, params)
-      return (await send(sql, params, false)).affected
-    },
-    async runAlone(sql, params) {
-      if (queryRunner.isTransactionActive) throw new Error("runAlone inside a transaction")
-      logQuery(dataSource, sql, params)
-      // The server commits a statement run outside a transaction by itself, unless a MySQL
-      // server has autocommit off: then the statement opened one, which is committed here.
-      let result: Awaited<ReturnType<Executor>>
-      try {
-        result = await sendAlone(sql, params, false)
-      } catch (error) {
-        if (driver.opensTransactions && !isConnectionLost(driver, error)) await rollBackAlone()
-        throw error
-      }
-      if (result.inTransaction) await control("COMMIT", false)
-      return result.affected
-    },
-    async rows(sql, params) {
-      logQuery(dataSource, sql, params)
-      return (await send(sql, params, true)).rows
-    },
-    async commit() {
-      if (!queryRunner.isTransactionActive) return
-      try {
-        await control("COMMIT", false)
-      } catch (error) {
-        // Refused before it was written (a connection known closed): the server rolled back.
-        if (driver.neverSent(error) || !isConnectionLost(driver, error)) throw error
-        markTransaction(queryRunner, false)
-        throw outcomeUnknown(dataSource, "COMMIT", error)
-      }
-    },
-    async rollback() {
-      if (queryRunner.isTransactionActive) await control("ROLLBACK", false)
-    },
-    async release(broken = false) {
-      if (!broken && queryRunner.isTransactionActive && !queryRunner.isReleased) {
-        try {
-          await control("ROLLBACK", false)
-        } catch {
-          broken = true
-        }
-      }
-      markTransaction(queryRunner, false)
-      await releasePooled(queryRunner, driver, broken)
-    },
+  private async rollBackAlone(): Promise<void> {
+    markTransaction(this.runner, true)
+    await this.control("ROLLBACK", false).catch(() => undefined)
   }
 }
 
-async function checkout(
-  dataSource: DataSource,
-  driver: PooledDriver,
-): Promise<{ queryRunner: QueryRunner; client: unknown; execute: Executor }> {
-  const queryRunner = dataSource.createQueryRunner("master")
+async function connectRunner(queryRunner: QueryRunner, driver: PooledDriver): Promise<unknown> {
   let client: unknown
   try {
     client = await queryRunner.connect()
@@ -195,7 +236,8 @@ async function checkout(
     await releasePooled(queryRunner, driver, true)
     throw error
   }
-  return { queryRunner, client, execute: driver.executor(client) }
+  driver.checkedOut?.(client)
+  return client
 }
 
 function isConnectionLost(driver: PooledDriver, error: unknown): boolean {

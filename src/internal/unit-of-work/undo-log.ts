@@ -22,6 +22,13 @@ interface InsertedRange {
   readonly end: number
 }
 
+interface UndoneEntities {
+  readonly inserted: readonly object[]
+  readonly deleted: readonly object[]
+}
+
+const NOTHING_UNDONE: UndoneEntities = { inserted: [], deleted: [] }
+
 /**
  * What one transaction changed in the shared entity state, so that a rollback puts it back and
  * a commit makes it final.
@@ -78,7 +85,10 @@ export class UndoLog {
    * The transaction rolled back: puts the shared state back. Returns the entities it inserted
    * and deleted, so the session's identity map can follow.
    */
-  rollback(): { readonly inserted: readonly object[]; readonly deleted: readonly object[] } {
+  rollback(): UndoneEntities {
+    if (this.inserted.length === 0 && this.deleted.length === 0 && this.before.size === 0) {
+      return NOTHING_UNDONE
+    }
     for (const [entity, before] of this.before) {
       if (before.snapshot === undefined) forgetRow(entity)
       else setSnapshot(entity, before.snapshot)
@@ -100,8 +110,10 @@ export class UndoLog {
   }
 
   clear(): void {
-    this.inserted = []
-    this.deleted = []
+    // New arrays only when something was logged (a session per read logs nothing); `deleted` may
+    // have been handed out by rollback.
+    if (this.inserted.length > 0) this.inserted = []
+    if (this.deleted.length > 0) this.deleted = []
     this.before.clear()
   }
 }

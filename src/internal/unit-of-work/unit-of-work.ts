@@ -41,8 +41,8 @@ export class UnitOfWork implements RowAdopter {
   private readonly plans = new Map<unknown, EntityPlan>()
   private dataSource: DataSource | undefined
   private dialect: Dialect | undefined
-  /** Persisted objects added before the session knew its data source. */
-  private readonly toAttach = new Set<object>()
+  /** Persisted objects added before the session knew its data source (created when needed). */
+  private toAttach: Set<object> | undefined
   /** Whether an entity of this session has listeners or subscribers (see `EntityPlan.events`). */
   private listened = false
   /** Entities hydrated by a read that still need their `afterLoad` broadcast. */
@@ -52,27 +52,40 @@ export class UnitOfWork implements RowAdopter {
   /** Counts additions to and removals from newObjects; as of the staged flush's end. */
   private newObjectChanges = 0
   private stagedChanges = 0
-  readonly planOfEntity = (entity: object): EntityPlan => this.planFor(entity)
-  /** Refuses a flush's values that cannot be stored exactly, before it begins (work-validator). */
-  readonly validate = (work: Work): Work => validateWork(work, this.dataSource!)
+  // Built on first use: a session per commit or per read pays only for what it uses.
+  private planOfEntityFunction: ((entity: object) => EntityPlan) | undefined
+  private state: FlushState | undefined
 
-  private readonly flushState: FlushState = {
-    newObjects: this.newObjects,
-    deleted: this.deleted,
-    identities: this.identities,
-    undoLog: this.undoLog,
-    metadatas: () => this.dataSource!.entityMetadatas,
-    planFor: this.planOfEntity,
-    add: (entity) => this.add(entity),
-    newValidator: () => new WorkValidator(this.dataSource!),
-    stagedAlone: () => this.newObjectChanges === this.stagedChanges,
+  /** `planFor` as a function of its own, for callbacks. */
+  get planOfEntity(): (entity: object) => EntityPlan {
+    return (this.planOfEntityFunction ??= (entity) => this.planFor(entity))
+  }
+
+  /** Refuses a flush's values that cannot be stored exactly, before it begins (work-validator). */
+  validate(work: Work): Work {
+    return validateWork(work, this.dataSource!)
+  }
+
+  private get flushState(): FlushState {
+    return (this.state ??= {
+      newObjects: this.newObjects,
+      deleted: this.deleted,
+      identities: this.identities,
+      undoLog: this.undoLog,
+      metadatas: () => this.dataSource!.entityMetadatas,
+      planFor: this.planOfEntity,
+      add: (entity) => this.add(entity),
+      newValidator: () => new WorkValidator(this.dataSource!),
+      stagedAlone: () => this.newObjectChanges === this.stagedChanges,
+    })
   }
 
   bind(dataSource: DataSource, dialect: Dialect): void {
     this.dataSource = dataSource
     this.dialect = dialect
+    if (!this.toAttach) return
     for (const entity of this.toAttach) this.attach(entity)
-    this.toAttach.clear()
+    this.toAttach = undefined
   }
 
   get hasWork(): boolean {
@@ -80,7 +93,7 @@ export class UnitOfWork implements RowAdopter {
       this.newObjects.size > 0 ||
       this.identities.size > 0 ||
       this.deleted.size > 0 ||
-      this.toAttach.size > 0
+      this.toAttach !== undefined
     )
   }
 
@@ -122,7 +135,7 @@ export class UnitOfWork implements RowAdopter {
       this.newObjects.add(entity)
       this.newObjectChanges += 1
     } else if (this.dataSource) this.attach(entity)
-    else this.toAttach.add(entity)
+    else (this.toAttach ??= new Set()).add(entity)
   }
 
   delete(entity: object): void {
@@ -300,7 +313,7 @@ export class UnitOfWork implements RowAdopter {
       const identity = plan.identity(entity)
       if (identity !== undefined) this.identities.set(plan.metadata, identity, entity)
     }
-    this.toAttach.clear()
+    this.toAttach = undefined
     this.newObjects.clear()
     this.deleted.clear()
   }
@@ -322,7 +335,7 @@ export class UnitOfWork implements RowAdopter {
   /** Forgets every object (the session is closing). What is known of rows stays for others. */
   clear(): void {
     this.hydrated = undefined
-    this.toAttach.clear()
+    this.toAttach = undefined
     this.newObjects.clear()
     this.deleted.clear()
     this.identities.clear()

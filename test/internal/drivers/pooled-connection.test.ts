@@ -15,7 +15,7 @@ class FakeClient {
 
   constructor(readonly id: number) {}
 
-  execute: Executor = (sql) => {
+  execute = (sql: string): ReturnType<Executor> => {
     this.statements.push(sql)
     const failure = this.failures.shift()
     return failure ? Promise.reject(failure) : Promise.resolve({ affected: 1, rows: [[this.id]] })
@@ -51,7 +51,7 @@ function fakePool(clients: FakeClient[]) {
     },
   } as unknown as DataSource
   const driver: PooledDriver = {
-    executor: (client) => (client as FakeClient).execute,
+    execute: (client, sql) => (client as FakeClient).execute(sql),
     discard: (queryRunner: QueryRunner) => {
       const runner = queryRunner as unknown as { isReleased: boolean; client: FakeClient }
       runner.isReleased = true
@@ -83,6 +83,21 @@ describe("openPooledConnection", () => {
     expect(pool.discarded).toEqual([1, 2])
     expect(fresh.statements).toEqual(["START TRANSACTION", "INSERT INTO t VALUES (1)", "COMMIT"])
     expect(pool.released).toEqual([3])
+  })
+
+  it("shows the driver every client it checks out, the fresh one after a lost connection too", async () => {
+    const dead = new FakeClient(1)
+    dead.failures.push(lost())
+    const pool = fakePool([dead, new FakeClient(2)])
+    const seen: number[] = []
+    const driver: PooledDriver = {
+      ...pool.driver,
+      checkedOut: (client) => seen.push((client as FakeClient).id),
+    }
+    const connection = await openPooledConnection(pool.dataSource, driver)
+    expect(seen).toEqual([1])
+    await connection.rows("SELECT id FROM t", [])
+    expect(seen).toEqual([1, 2])
   })
 
   it("resends a first read as well, and the query runner is the fresh connection's", async () => {

@@ -126,6 +126,16 @@ describe("UndoLog", () => {
     expect(isPersisted(entity)).toBe(true)
   })
 
+  it("leaves the deleted entities a rollback reported as they were when the log records again", () => {
+    const log = new UndoLog()
+    const first = {}
+    log.recordDelete(first)
+    const { deleted } = log.rollback()
+    log.recordDelete({})
+    log.rollback()
+    expect(deleted).toEqual([first])
+  })
+
   it("owns the link state the entity had before the transaction, and no other", () => {
     const entity = {}
     const before = linksTo("a")

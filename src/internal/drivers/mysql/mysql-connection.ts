@@ -31,26 +31,25 @@ export function sendsUnescaped(params: readonly unknown[]): boolean {
 // The server-status flag of an OK packet that says a transaction is open.
 const SERVER_STATUS_IN_TRANS = 1
 
-function mysqlExecutor(client: unknown): Executor {
+const executeMysql: Executor = (client, sql, params, wantRows) => {
   const connection = client as MysqlConnection
-  return (sql, params, wantRows) =>
-    new Promise((resolve, reject) => {
-      const options = { sql, values: params, rowsAsArray: wantRows }
-      const callback: Callback = (error, result) => {
-        if (error) reject(error)
-        else if (wantRows) resolve({ affected: 0, rows: result as unknown[][] })
-        else {
-          const header = result as { affectedRows?: number; serverStatus?: number }
-          resolve({
-            affected: header.affectedRows ?? 0,
-            rows: [],
-            inTransaction: ((header.serverStatus ?? 0) & SERVER_STATUS_IN_TRANS) !== 0,
-          })
-        }
+  return new Promise((resolve, reject) => {
+    const options = { sql, values: params, rowsAsArray: wantRows }
+    const callback: Callback = (error, result) => {
+      if (error) reject(error)
+      else if (wantRows) resolve({ affected: 0, rows: result as unknown[][] })
+      else {
+        const header = result as { affectedRows?: number; serverStatus?: number }
+        resolve({
+          affected: header.affectedRows ?? 0,
+          rows: [],
+          inTransaction: ((header.serverStatus ?? 0) & SERVER_STATUS_IN_TRANS) !== 0,
+        })
       }
-      if (sendsUnescaped(params)) connection.execute(options, callback)
-      else connection.query(options, callback)
-    })
+    }
+    if (sendsUnescaped(params)) connection.execute(options, callback)
+    else connection.query(options, callback)
+  })
 }
 
 // A destroyed mysql2 connection leaves the pool for good; TypeORM's release would return it, so
@@ -71,30 +70,33 @@ const timed = new WeakSet<object>()
 // No promise when the connection's timeout is set already (every checkout but its first).
 function setStatementTimeout(
   client: unknown,
-  execute: Executor,
   settings: ResilienceSettings,
 ): Promise<void> | undefined {
   if (settings.statementTimeoutMs <= 0 || timed.has(client as object)) return undefined
-  return sendStatementTimeout(client, execute, settings)
+  return sendStatementTimeout(client, settings)
 }
 
 async function sendStatementTimeout(
   client: unknown,
-  execute: Executor,
   { statementTimeoutMs }: ResilienceSettings,
 ): Promise<void> {
   try {
-    await execute(`SET SESSION max_statement_time = ${statementTimeoutMs / 1000}`, [], false)
+    await executeMysql(
+      client,
+      `SET SESSION max_statement_time = ${statementTimeoutMs / 1000}`,
+      [],
+      false,
+    )
   } catch (error) {
     // ER_UNKNOWN_SYSTEM_VARIABLE: MySQL.
     if ((error as { errno?: number }).errno !== 1193) throw error
-    await execute(`SET SESSION max_execution_time = ${statementTimeoutMs}`, [], false)
+    await executeMysql(client, `SET SESSION max_execution_time = ${statementTimeoutMs}`, [], false)
   }
   timed.add(client as object)
 }
 
 const mysqlDriver: PooledDriver = {
-  executor: mysqlExecutor,
+  execute: executeMysql,
   discard: discardMysql,
   classifier: mysqlErrorClassifier,
   neverSent: (error) =>

@@ -21,33 +21,35 @@ interface PgResult {
   rows: unknown[][]
 }
 
-// Clients that ignore errors arriving after they were given up (see postgresExecutor).
+// Clients that ignore errors arriving after they were given up (see guard).
 const guarded = new WeakSet<object>()
 
-function postgresExecutor(client: unknown): Executor {
+const executePostgres: Executor = (client, sql, params, wantRows) => {
   const pg = client as PgClient
-  // A server's FATAL message can still be read after the client failed on a reset socket and was
-  // discarded; by then neither pg-pool nor TypeORM listens, and an unheard 'error' event would
-  // end the process.
-  if (!guarded.has(pg)) {
-    guarded.add(pg)
-    pg.on("error", () => undefined)
-  }
   // With a callback, not the promise node-postgres returns without one: through that promise,
   // every statement's rows and the session around them survived the young generation's
   // collections until a full one (a W3 page read: a third of what it allocated was promoted to
   // the old generation, and scavenges took 6x as long); through a callback, next to nothing.
-  return (sql, params, wantRows) =>
-    new Promise((resolve, reject) => {
-      const done: PgCallback = (error, result) => {
-        if (error) reject(error)
-        else resolve({ affected: result.rowCount ?? 0, rows: result.rows })
-      }
-      // A write goes as text and values: node-postgres copies a config object property by
-      // property (descriptors) before every statement: about 5 µs of a one-row commit.
-      if (wantRows) pg.query({ text: sql, values: params, rowMode: "array" }, done)
-      else pg.query(sql, params, done)
-    })
+  return new Promise((resolve, reject) => {
+    const done: PgCallback = (error, result) => {
+      if (error) reject(error)
+      else resolve({ affected: result.rowCount ?? 0, rows: result.rows })
+    }
+    // A write goes as text and values: node-postgres copies a config object property by
+    // property (descriptors) before every statement: about 5 µs of a one-row commit.
+    if (wantRows) pg.query({ text: sql, values: params, rowMode: "array" }, done)
+    else pg.query(sql, params, done)
+  })
+}
+
+// A server's FATAL message can still be read after the client failed on a reset socket and was
+// discarded; by then neither pg-pool nor TypeORM listens, and an unheard 'error' event would end
+// the process.
+function guard(client: unknown): void {
+  const pg = client as PgClient
+  if (guarded.has(pg)) return
+  guarded.add(pg)
+  pg.on("error", () => undefined)
 }
 
 // Releasing with an error makes pg-pool destroy the client instead of reusing it.
@@ -57,7 +59,8 @@ async function discardPostgres(queryRunner: QueryRunner): Promise<void> {
 }
 
 const postgresDriver: PooledDriver = {
-  executor: postgresExecutor,
+  execute: executePostgres,
+  checkedOut: guard,
   discard: discardPostgres,
   classifier: postgresErrorClassifier,
   neverSent: (error) => /is not queryable/.test((error as Error | null)?.message ?? ""),
@@ -70,17 +73,20 @@ const postgresDriver: PooledDriver = {
       : "START TRANSACTION",
 }
 
-export async function openPostgresConnection(dataSource: DataSource): Promise<Connection> {
-  const connection = await openPooledConnection(dataSource, postgresDriver)
+export function openPostgresConnection(dataSource: DataSource): Promise<Connection> {
+  const opening = openPooledConnection(dataSource, postgresDriver)
   // With a statement timeout every statement of the session, reads included, runs in a
   // transaction that sets it (see beginSql); under READ COMMITTED each still sees the latest data.
-  if (resilienceOf(dataSource).statementTimeoutMs > 0) {
-    try {
-      await connection.begin()
-    } catch (error) {
-      await connection.release(true)
-      throw error
-    }
+  return resilienceOf(dataSource).statementTimeoutMs > 0 ? beginAtOnce(opening) : opening
+}
+
+async function beginAtOnce(opening: Promise<Connection>): Promise<Connection> {
+  const connection = await opening
+  try {
+    await connection.begin()
+  } catch (error) {
+    await connection.release(true)
+    throw error
   }
   return connection
 }

@@ -2,6 +2,7 @@ import type { FindManyOptions } from "typeorm"
 import type { ColumnPlan } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
 import { findSql, type FindShape } from "../sql/select-sql"
+import { perPlanCache } from "../sql/statement-cache"
 import { KeysetCondition } from "./keyset-condition"
 import { PrefixCondition } from "./prefix-condition"
 import { relationTree, type RelationTree } from "./relation-tree"
@@ -33,10 +34,7 @@ interface CompiledShape {
 // Per entity: the shape of a find (its where's properties and kinds of value, its order, whether
 // it takes or skips) to what it compiles to, or null when TypeORM runs it. The shape is read on
 // every find; what it compiles to is worked out once.
-const shapeCaches = new WeakMap<EntityPlan, Map<string, CompiledShape | null>>()
-
-// Bounded as the statement cache is: a shape is one find in the code, not one per value.
-const MAX_SHAPES_PER_ENTITY = 2_000
+const cachedShape = perPlanCache<CompiledShape | null>()
 
 /**
  * Compiles the common finds (equality on columns, ordering by columns, take/skip, nothing else)
@@ -93,14 +91,7 @@ export function compileSimpleFind(
       }
     }
   }
-  let shapes = shapeCaches.get(plan)
-  if (!shapes) shapeCaches.set(plan, (shapes = new Map<string, CompiledShape | null>()))
-  let shape = shapes.get(key)
-  if (shape === undefined) {
-    shape = compileShape(plan, opts)
-    if (shapes.size >= MAX_SHAPES_PER_ENTITY) shapes.clear()
-    shapes.set(key, shape)
-  }
+  const shape = cachedShape(plan, key, () => compileShape(plan, opts))
   if (!shape) return undefined
   const params: unknown[] = []
   for (const { at, column } of shape.equal) params.push(column.toDatabase(values[at]))

@@ -72,7 +72,7 @@ export interface FindShape {
  */
 export function findSql(plan: EntityPlan, shape: FindShape): string {
   const { keyset } = shape
-  // Built on every find: one string, no arrays in between.
+  // One string, no arrays in between.
   let key = "f:"
   for (const column of shape.where) key += `${column.index},`
   if (shape.prefixed) for (const column of shape.prefixed) key += `~${column.index},`

@@ -178,6 +178,7 @@ class PooledConnection implements Connection {
     const runner = this.dataSource.createQueryRunner("master")
     ;(runner as unknown as { databaseConnection: unknown }).databaseConnection =
       this.checkout.client
+    runner.release = releaseRunnerOnly
     markTransaction(runner, this.active)
     if (this.released) (runner as { isReleased: boolean }).isReleased = true
     return runner
@@ -267,6 +268,13 @@ class PooledConnection implements Connection {
     this.mark(true)
     await this.control("ROLLBACK", false).catch(() => undefined)
   }
+}
+
+// The client is the session's, given back when the session lets go of it: releasing its runner
+// (user code may, through `session.manager.queryRunner`) only ends the runner's use.
+function releaseRunnerOnly(this: QueryRunner): Promise<void> {
+  ;(this as { isReleased: boolean }).isReleased = true
+  return Promise.resolve()
 }
 
 function isConnectionLost(driver: PooledDriver, error: unknown): boolean {

@@ -120,6 +120,18 @@ describe("openPooledConnection", () => {
     expect(pool.released).toEqual([1])
   })
 
+  it("keeps the client when its query runner is released, and gives it back once at release", async () => {
+    const pool = fakePool([new FakeClient(1)])
+    const connection = await openPooledConnection(pool.dataSource, pool.driver)
+    const runner = connection.queryRunner
+    await runner.release()
+    expect(runner.isReleased).toBe(true)
+    expect(pool.released).toEqual([])
+    expect(await connection.rows("SELECT id FROM t", [])).toEqual([[1]])
+    await connection.release()
+    expect(pool.released).toEqual([1])
+  })
+
   it("follows the query runner's flags once it exists (a transaction it ended is not rolled back)", async () => {
     const client = new FakeClient(1)
     const pool = fakePool([client])
@@ -254,6 +266,12 @@ describe("openPooledConnection", () => {
   })
 })
 
+/** pg-pool's idle clients, mysql2's free connections. */
+interface PoolState {
+  readonly _idle?: { readonly length: number }
+  readonly _freeConnections?: { readonly length: number }
+}
+
 describeEachDatabase(
   "a pooled connection on the server",
   (db) => {
@@ -275,6 +293,23 @@ describeEachDatabase(
       expect(await connection.rows("SELECT id FROM pooled_probe", [])).toEqual([])
       await connection.release()
       expect(runner.isReleased).toBe(true)
+    })
+
+    it("keeps its client out of the pool when its query runner is released, until it lets go", async () => {
+      const dataSource = db().createDataSource({ poolSize: 1 })
+      await dataSource.initialize()
+      const connection = await openConnection(dataSource, dialectOf(dataSource), {
+        lockTimeoutMs: 0,
+      })
+      const drivers = dataSource.driver as unknown as { master?: PoolState; pool?: PoolState }
+      const pool = drivers.master ?? drivers.pool!
+      const idle = () => (pool._idle ?? pool._freeConnections)!.length
+      await connection.queryRunner.release()
+      expect(idle()).toBe(0)
+      expect(await connection.rows("SELECT 1", [])).toEqual([[1]])
+      await connection.release()
+      expect(idle()).toBe(1)
+      await dataSource.destroy()
     })
 
     it("lets the data source be destroyed while a session holds a connection", async () => {

@@ -365,7 +365,7 @@ export class Session implements AsyncDisposable {
 
   // What a read returns, once `afterLoad` listeners ran for the entities it hydrated (if any).
   private loaded<T>(value: T): T | Promise<T> {
-    return afterRead(this.unitOfWork, this.db.current!.queryRunner, value)
+    return afterRead(this.unitOfWork, this.db.current!, value)
   }
 
   private control(): FlushControl {

@@ -2,7 +2,6 @@ import type { DataSource } from "typeorm"
 import { ConnectionError, SessionStateError } from "../errors"
 import { openConnection, type Connection, type OpenOptions } from "./drivers/connection"
 import type { Dialect } from "./drivers/dialect"
-import { markTransaction } from "./drivers/query-runner-flags"
 import { translateError } from "./errors/translate-error"
 import { markReplicaDown, replicaDataSource, takeReplicaConnection } from "./replica-pools"
 
@@ -33,6 +32,9 @@ export async function openReadOnlyConnection(
     return refusingWrites(await openConnection(primary, dialect, options))
   let held = await openReadOnly(primary, dialect, options)
   return {
+    get dataSource() {
+      return held.connection.dataSource
+    },
     get queryRunner() {
       return held.connection.queryRunner
     },
@@ -95,9 +97,8 @@ async function openReadOnly(
   return { connection, replica: undefined }
 }
 
-async function beginReadOnly(connection: Connection): Promise<void> {
-  await connection.run(BEGIN_READ_ONLY, [])
-  markTransaction(connection.queryRunner, true)
+function beginReadOnly(connection: Connection): Promise<void> {
+  return connection.begin(BEGIN_READ_ONLY)
 }
 
 // A lost connection leaves the replica out for a while; a recovery conflict only moves the read.
@@ -112,6 +113,9 @@ function replicaFailed(primary: DataSource, replica: number, error: unknown): bo
 
 function refusingWrites(connection: Connection): Connection {
   return {
+    get dataSource() {
+      return connection.dataSource
+    },
     get queryRunner() {
       return connection.queryRunner
     },

@@ -140,7 +140,7 @@ export class SessionConnection {
   translate(error: unknown): ConcreteDbError {
     // The data source of the held connection: a readOnly session's may be a read replica's,
     // and the message names the server that failed.
-    const dataSource = this.held?.queryRunner.connection ?? this.dataSource
+    const dataSource = this.held?.dataSource ?? this.dataSource
     if (error instanceof StatementFailure) {
       return translateError(error.cause, dataSource, { table: error.table })
     }

@@ -13,9 +13,16 @@ import { openSqliteConnection } from "./sqlite/sqlite-connection"
  * works inside the same transaction.
  */
 export interface Connection {
+  /** The data source it belongs to (a read replica's, for a readOnly session on one). */
+  readonly dataSource: DataSource
+  /** TypeORM's query runner on this connection (on a server database, built on first use). */
   readonly queryRunner: QueryRunner
   readonly inTransaction: boolean
-  begin(): Promise<void>
+  /**
+   * Opens the transaction, if none is open; with `statement`, sends that one to open it (a
+   * READ ONLY transaction, say), whatever is open. SQLite takes no statement.
+   */
+  begin(statement?: string): Promise<void>
   run(sql: string, params: readonly unknown[]): Promise<number>
   /**
    * Runs one write with no transaction open, in autocommit: the database commits it by itself,

@@ -27,14 +27,22 @@ export type Executor = (
   wantRows: boolean,
 ) => Promise<Outcome>
 
+/** A client checked out of the data source's pool, until it is given back. */
+export interface Checkout {
+  readonly client: unknown
+  /**
+   * Gives the client back to the pool, or closes a `broken` one so that it never goes back;
+   * nothing after the first call (the data source's `destroy()` may have given it back already).
+   */
+  release(broken: boolean): void
+}
+
 /** What differs per server database behind a pooled connection. */
 export interface PooledDriver {
-  /** Runs statements on the client `queryRunner.connect()` returned. */
+  /** Checks a client out of the data source's (primary's) pool. */
+  checkout(dataSource: DataSource): Promise<Checkout>
+  /** Runs statements on the client `checkout` returned. */
   readonly execute: Executor
-  /** Sees each client `queryRunner.connect()` returns, as soon as it does. */
-  checkedOut?(client: unknown): void
-  /** Closes the connection of a failed query runner so that it never goes back to the pool. */
-  discard(queryRunner: QueryRunner): Promise<void>
   /** Tells a lost connection from other errors. */
   readonly classifier: ErrorClassifier
   /** The driver refused to send a statement on a connection it knows is closed. */
@@ -55,8 +63,11 @@ export interface PooledDriver {
 const MAX_RECONNECTS = 20
 
 /**
- * PostgreSQL and MySQL/MariaDB: a pooled connection per session, the transaction through the
- * query runner (so TypeORM's state is right), statements straight on the driver's client.
+ * PostgreSQL and MySQL/MariaDB: a client of the data source's pool per session, statements and
+ * BEGIN/COMMIT straight on it. TypeORM's query runner (a Broadcaster, an EntityManager and more
+ * per call) is built only when something asks for it (`session.manager`, entity listeners,
+ * finds TypeORM runs), bound to the client already checked out and kept in step with the
+ * transaction, so it works inside the same one.
  *
  * A connection that the server or a pooler closed while it sat in the pool fails the first
  * statement sent on it: that statement (BEGIN or a read, nothing written yet) goes again on a
@@ -67,9 +78,7 @@ export async function openPooledConnection(
   dataSource: DataSource,
   driver: PooledDriver,
 ): Promise<Connection> {
-  const queryRunner = dataSource.createQueryRunner("master")
-  const client = await connectRunner(queryRunner, driver)
-  return new PooledConnection(dataSource, driver, queryRunner, client)
+  return new PooledConnection(dataSource, driver, await driver.checkout(dataSource))
 }
 
 // One object per session with its methods on the prototype: a session per commit builds no
@@ -78,27 +87,32 @@ class PooledConnection implements Connection {
   private readonly settings: ResilienceSettings
   // Whether a statement went out on this checkout (or failed for good): nothing is resent after.
   private sent = false
+  // Whether a transaction is open, while no query runner was built (then the runner's flags say).
+  private active = false
+  private runner: QueryRunner | undefined
+  private released = false
 
   constructor(
-    private readonly dataSource: DataSource,
+    readonly dataSource: DataSource,
     private readonly driver: PooledDriver,
-    private runner: QueryRunner,
-    private client: unknown,
+    private checkout: Checkout,
   ) {
     this.settings = resilienceOf(dataSource)
   }
 
   get queryRunner(): QueryRunner {
-    return this.runner
+    return (this.runner ??= this.bindRunner())
   }
 
+  // The runner's flags once it exists: code given the runner (a listener, say) may end the
+  // transaction through it.
   get inTransaction(): boolean {
-    return this.runner.isTransactionActive
+    return this.runner ? this.runner.isTransactionActive : this.active
   }
 
-  async begin(): Promise<void> {
-    if (!this.runner.isTransactionActive)
-      await this.control(this.driver.beginSql(this.settings), true)
+  async begin(statement?: string): Promise<void> {
+    if (statement !== undefined) await this.control(statement, true)
+    else if (!this.inTransaction) await this.control(this.driver.beginSql(this.settings), true)
   }
 
   async run(sql: string, params: readonly unknown[]): Promise<number> {
@@ -107,7 +121,7 @@ class PooledConnection implements Connection {
   }
 
   async runAlone(sql: string, params: readonly unknown[]): Promise<number> {
-    if (this.runner.isTransactionActive) throw new Error("runAlone inside a transaction")
+    if (this.inTransaction) throw new Error("runAlone inside a transaction")
     logQuery(this.dataSource, sql, params)
     // The server commits a statement run outside a transaction by itself, unless a MySQL
     // server has autocommit off: then the statement opened one, which is committed here.
@@ -130,40 +144,67 @@ class PooledConnection implements Connection {
   }
 
   async commit(): Promise<void> {
-    if (!this.runner.isTransactionActive) return
+    if (!this.inTransaction) return
     try {
       await this.control("COMMIT", false)
     } catch (error) {
       // Refused before it was written (a connection known closed): the server rolled back.
       if (this.driver.neverSent(error) || !isConnectionLost(this.driver, error)) throw error
-      markTransaction(this.runner, false)
+      this.mark(false)
       throw outcomeUnknown(this.dataSource, "COMMIT", error)
     }
   }
 
   async rollback(): Promise<void> {
-    if (this.runner.isTransactionActive) await this.control("ROLLBACK", false)
+    if (this.inTransaction) await this.control("ROLLBACK", false)
   }
 
   async release(broken = false): Promise<void> {
-    if (!broken && this.runner.isTransactionActive && !this.runner.isReleased) {
+    if (!broken && this.inTransaction && !this.released) {
       try {
         await this.control("ROLLBACK", false)
       } catch {
         broken = true
       }
     }
-    markTransaction(this.runner, false)
-    await releasePooled(this.runner, this.driver, broken)
+    this.mark(false)
+    this.giveBack(broken)
+  }
+
+  // The runner works on the client checked out (TypeORM's runners connect only when they hold
+  // none), inside the transaction open now; it is not in TypeORM's list of connected runners,
+  // which the checkout's bookkeeping replaces (see postgres-connection.ts).
+  private bindRunner(): QueryRunner {
+    const runner = this.dataSource.createQueryRunner("master")
+    ;(runner as unknown as { databaseConnection: unknown }).databaseConnection =
+      this.checkout.client
+    runner.release = releaseRunnerOnly
+    markTransaction(runner, this.active)
+    if (this.released) (runner as { isReleased: boolean }).isReleased = true
+    return runner
+  }
+
+  private mark(active: boolean): void {
+    this.active = active
+    if (this.runner) markTransaction(this.runner, active)
+  }
+
+  // Also marks the runner released: TypeORM then refuses to run anything more on it.
+  private giveBack(broken: boolean): void {
+    if (this.released) return
+    this.released = true
+    if (this.runner) (this.runner as { isReleased: boolean }).isReleased = true
+    this.checkout.release(broken)
   }
 
   private async send(sql: string, params: readonly unknown[], wantRows: boolean): Promise<Outcome> {
-    if (this.sent) return this.driver.execute(this.client, sql, params, wantRows)
+    if (this.sent) return this.driver.execute(this.checkout.client, sql, params, wantRows)
     for (let attempt = 0; ; attempt++) {
       try {
-        const preparing = this.driver.prepare?.(this.client, this.settings)
+        const { client } = this.checkout
+        const preparing = this.driver.prepare?.(client, this.settings)
         if (preparing) await preparing
-        const result = await this.driver.execute(this.client, sql, params, wantRows)
+        const result = await this.driver.execute(client, sql, params, wantRows)
         this.sent = true
         return result
       } catch (error) {
@@ -181,9 +222,10 @@ class PooledConnection implements Connection {
   private async sendAlone(sql: string, params: readonly unknown[]): Promise<Outcome> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const preparing = this.sent ? undefined : this.driver.prepare?.(this.client, this.settings)
+        const { client } = this.checkout
+        const preparing = this.sent ? undefined : this.driver.prepare?.(client, this.settings)
         if (preparing) await preparing
-        const result = await this.driver.execute(this.client, sql, params, false)
+        const result = await this.driver.execute(client, sql, params, false)
         this.sent = true
         return result
       } catch (error) {
@@ -201,21 +243,21 @@ class PooledConnection implements Connection {
     }
   }
 
-  // The lost connection is discarded and a fresh one checked out; if that fails, the query
-  // runner stays the discarded one (already released: release() then does nothing).
+  // The lost connection is discarded (with the runner bound to it) and a fresh one checked out;
+  // if that fails, the connection stays released (release() then gives nothing back).
   private async reconnect(): Promise<void> {
-    await releasePooled(this.runner, this.driver, true)
-    const runner = this.dataSource.createQueryRunner("master")
-    this.client = await connectRunner(runner, this.driver)
-    this.runner = runner
+    this.giveBack(true)
+    this.checkout = await this.driver.checkout(this.dataSource)
+    this.runner = undefined
+    this.released = false
   }
 
   // BEGIN/COMMIT/ROLLBACK go straight to the client (TypeORM's transaction methods add event
-  // broadcasts and result objects to each); the query runner's flags follow along.
+  // broadcasts and result objects to each); the query runner's flags, if there is one, follow.
   private async control(sql: string, active: boolean): Promise<void> {
     logQuery(this.dataSource, sql, [])
     await this.send(sql, [], false)
-    markTransaction(this.runner, active)
+    this.mark(active)
   }
 
   // With autocommit off, a statement that failed opened a transaction all the same (the error
@@ -223,21 +265,16 @@ class PooledConnection implements Connection {
   // sits in the pool. Marked open first, so a ROLLBACK that fails here fails again on release,
   // which then discards the connection.
   private async rollBackAlone(): Promise<void> {
-    markTransaction(this.runner, true)
+    this.mark(true)
     await this.control("ROLLBACK", false).catch(() => undefined)
   }
 }
 
-async function connectRunner(queryRunner: QueryRunner, driver: PooledDriver): Promise<unknown> {
-  let client: unknown
-  try {
-    client = await queryRunner.connect()
-  } catch (error) {
-    await releasePooled(queryRunner, driver, true)
-    throw error
-  }
-  driver.checkedOut?.(client)
-  return client
+// The client is the session's, given back when the session lets go of it: releasing its runner
+// (user code may, through `session.manager.queryRunner`) only ends the runner's use.
+function releaseRunnerOnly(this: QueryRunner): Promise<void> {
+  ;(this as { isReleased: boolean }).isReleased = true
+  return Promise.resolve()
 }
 
 function isConnectionLost(driver: PooledDriver, error: unknown): boolean {
@@ -260,15 +297,4 @@ function outcomeUnknown(
 function firstLine(error: unknown): string {
   const message = (error as { message?: string } | null)?.message ?? String(error)
   return (message.split("\n")[0] ?? message).replace(/\.$/, "")
-}
-
-async function releasePooled(
-  queryRunner: QueryRunner,
-  driver: PooledDriver,
-  broken: boolean,
-): Promise<void> {
-  if (queryRunner.isReleased) return
-  // A connection that failed mid-transaction must not go back to the pool.
-  if (broken) await driver.discard(queryRunner)
-  else await queryRunner.release()
 }

@@ -121,15 +121,18 @@ export interface Hydrating {
   readonly planOfEntity: (entity: object) => EntityPlan
 }
 
-/** A read's result, once `afterLoad` ran for what it hydrated (at once when nothing listens). */
+/**
+ * A read's result, once `afterLoad` ran for what it hydrated (at once when nothing listens). The
+ * query runner is asked of `connection` only then: a server connection builds it on first use.
+ */
 export function afterRead<T>(
   hydrating: Hydrating,
-  queryRunner: QueryRunner,
+  connection: { readonly queryRunner: QueryRunner },
   value: T,
 ): T | Promise<T> {
   const hydrated = hydrating.takeHydrated()
   if (!hydrated) return value
-  return afterLoad(hydrated, hydrating.planOfEntity, queryRunner).then(() => value)
+  return afterLoad(hydrated, hydrating.planOfEntity, connection.queryRunner).then(() => value)
 }
 
 /**

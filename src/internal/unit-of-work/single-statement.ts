@@ -50,6 +50,10 @@ class Autocommitted implements Connection {
 
   constructor(private readonly connection: Connection) {}
 
+  get dataSource(): Connection["dataSource"] {
+    return this.connection.dataSource
+  }
+
   get queryRunner(): Connection["queryRunner"] {
     return this.connection.queryRunner
   }

@@ -1,4 +1,4 @@
-import type { QueryRunner } from "typeorm"
+import type { DataSource, QueryRunner } from "typeorm"
 import type { Connection } from "../../../src/internal/drivers/connection"
 
 export interface RecordedStatement {
@@ -18,6 +18,10 @@ export class RecordingConnection implements Connection {
   inTransaction = true
 
   constructor(private readonly affected: (statement: RecordedStatement) => number = () => 1) {}
+
+  get dataSource(): DataSource {
+    throw new Error("the recording connection has no data source")
+  }
 
   get queryRunner(): QueryRunner {
     throw new Error("the recording connection has no query runner")

@@ -1,7 +1,12 @@
-import type { DataSource, QueryRunner } from "typeorm"
+import type { DataSource } from "typeorm"
 import type { Connection } from "../connection"
 import type { ResilienceSettings } from "../../resilience-settings"
-import { openPooledConnection, type Executor, type PooledDriver } from "../pooled-connection"
+import {
+  openPooledConnection,
+  type Checkout,
+  type Executor,
+  type PooledDriver,
+} from "../pooled-connection"
 import { mysqlErrorClassifier } from "./mysql-error-classifier"
 
 type QueryOptions = { sql: string; values: readonly unknown[]; rowsAsArray?: boolean }
@@ -11,6 +16,9 @@ type Callback = (error: Error | null, result: unknown) => void
 interface MysqlConnection {
   query(options: QueryOptions, callback: Callback): void
   execute(options: QueryOptions, callback: Callback): void
+  /** Back to the pool. */
+  release(): void
+  /** Closed, and out of the pool for good. */
   destroy(): void
 }
 
@@ -52,14 +60,31 @@ const executeMysql: Executor = (client, sql, params, wantRows) => {
   })
 }
 
-// A destroyed mysql2 connection leaves the pool for good; TypeORM's release would return it, so
-// the query runner is only marked released.
-function discardMysql(queryRunner: QueryRunner): Promise<void> {
-  const connection = (queryRunner as unknown as { databaseConnection?: MysqlConnection })
-    .databaseConnection
-  if (connection) connection.destroy()
-  ;(queryRunner as unknown as { isReleased: boolean }).isReleased = true
-  return Promise.resolve()
+/** What a checkout needs of TypeORM's MysqlDriver. */
+interface MysqlDriver {
+  obtainMasterConnection(): Promise<unknown>
+}
+
+// A connection of the data source's pool. TypeORM keeps no list of connected query runners for
+// MySQL: `destroy()` ends the pool's connections, those checked out too.
+class MysqlCheckout implements Checkout {
+  private released = false
+
+  constructor(readonly client: MysqlConnection) {}
+
+  release(broken: boolean): void {
+    if (this.released) return
+    this.released = true
+    if (broken) this.client.destroy()
+    else this.client.release()
+  }
+}
+
+// TypeORM's checkout: the pool (or the pool cluster's MASTER), with a listener that logs a
+// connection's errors instead of letting them end the process.
+async function checkoutMysql(dataSource: DataSource): Promise<Checkout> {
+  const driver = dataSource.driver as unknown as MysqlDriver
+  return new MysqlCheckout((await driver.obtainMasterConnection()) as MysqlConnection)
 }
 
 // The physical connections whose session statement timeout is set.
@@ -96,8 +121,8 @@ async function sendStatementTimeout(
 }
 
 const mysqlDriver: PooledDriver = {
+  checkout: checkoutMysql,
   execute: executeMysql,
-  discard: discardMysql,
   classifier: mysqlErrorClassifier,
   neverSent: (error) =>
     /Can't add new command when connection is in closed state/.test(

@@ -1,12 +1,19 @@
-import type { DataSource, QueryRunner } from "typeorm"
+import type { DataSource } from "typeorm"
 import type { Connection } from "../connection"
 import { resilienceOf } from "../../resilience-settings"
-import { openPooledConnection, type Executor, type PooledDriver } from "../pooled-connection"
+import {
+  openPooledConnection,
+  type Checkout,
+  type Executor,
+  type PooledDriver,
+} from "../pooled-connection"
 import { postgresErrorClassifier } from "./postgres-error-classifier"
 
 /** The part of node-postgres' client that sessions use. */
 interface PgClient {
   on(event: "error", listener: (error: Error) => void): void
+  /** pg-pool's: gives the client back; with an error, the pool destroys it instead. */
+  release(error?: Error): void
   query(
     config: { text: string; values: readonly unknown[]; rowMode: "array" },
     callback: PgCallback,
@@ -42,9 +49,9 @@ const executePostgres: Executor = (client, sql, params, wantRows) => {
   })
 }
 
-// A server's FATAL message can still be read after the client failed on a reset socket and was
-// discarded; by then neither pg-pool nor TypeORM listens, and an unheard 'error' event would end
-// the process.
+// pg-pool listens for a client's 'error' events only while it sits idle, and a server's FATAL
+// message can still be read after the client failed on a reset socket and was discarded: an
+// unheard 'error' event would end the process.
 function guard(client: unknown): void {
   const pg = client as PgClient
   if (guarded.has(pg)) return
@@ -52,16 +59,46 @@ function guard(client: unknown): void {
   pg.on("error", () => undefined)
 }
 
-// Releasing with an error makes pg-pool destroy the client instead of reusing it.
-async function discardPostgres(queryRunner: QueryRunner): Promise<void> {
-  const pg = queryRunner as unknown as { releasePostgresConnection(error?: Error): Promise<void> }
-  await pg.releasePostgresConnection(new Error("connection discarded after a failure"))
+/** What a checkout needs of TypeORM's PostgresDriver. */
+interface PgDriver {
+  obtainMasterConnection(): Promise<[unknown, unknown]>
+  /** What `destroy()` releases before it ends the pool, which waits for every client. */
+  connectedQueryRunners: Array<{ release(): unknown }>
+}
+
+// A client of the data source's pool, in TypeORM's list of connected query runners while it is
+// out: `destroy()` releases them (TypeORM's query runners put themselves there when they connect).
+class PgCheckout implements Checkout {
+  private released = false
+
+  constructor(
+    private readonly driver: PgDriver,
+    readonly client: PgClient,
+  ) {
+    driver.connectedQueryRunners.push(this)
+  }
+
+  release(broken = false): void {
+    if (this.released) return
+    this.released = true
+    const connected = this.driver.connectedQueryRunners
+    const index = connected.indexOf(this)
+    if (index !== -1) connected.splice(index, 1)
+    // Releasing with an error makes pg-pool destroy the client instead of reusing it.
+    this.client.release(broken ? new Error("connection discarded after a failure") : undefined)
+  }
+}
+
+async function checkoutPostgres(dataSource: DataSource): Promise<Checkout> {
+  const driver = dataSource.driver as unknown as PgDriver
+  const [client] = await driver.obtainMasterConnection()
+  guard(client)
+  return new PgCheckout(driver, client as PgClient)
 }
 
 const postgresDriver: PooledDriver = {
+  checkout: checkoutPostgres,
   execute: executePostgres,
-  checkedOut: guard,
-  discard: discardPostgres,
   classifier: postgresErrorClassifier,
   neverSent: (error) => /is not queryable/.test((error as Error | null)?.message ?? ""),
   // SET LOCAL lasts as long as the transaction, so it works behind a transaction pooler

@@ -131,7 +131,7 @@ class SqliteConnection implements Connection {
   private released = false
 
   constructor(
-    private readonly dataSource: DataSource,
+    readonly dataSource: DataSource,
     private readonly state: SqliteState,
     private readonly unlock: () => void,
   ) {

@@ -11,8 +11,6 @@ interface Held {
   readonly replica: number | undefined
 }
 
-// What PostgreSQL and MySQL/MariaDB both accept; the server then refuses any write itself.
-const BEGIN_READ_ONLY = "START TRANSACTION READ ONLY"
 // A hot standby cancels a read that conflicts with the changes it replays (SQLSTATE 40001).
 const RECOVERY_CONFLICT = "40001"
 
@@ -97,8 +95,9 @@ async function openReadOnly(
   return { connection, replica: undefined }
 }
 
+// A READ ONLY transaction: the server then refuses any write itself.
 function beginReadOnly(connection: Connection): Promise<void> {
-  return connection.begin(BEGIN_READ_ONLY)
+  return connection.begin(true)
 }
 
 // A lost connection leaves the replica out for a while; a recovery conflict only moves the read.

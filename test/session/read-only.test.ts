@@ -143,6 +143,28 @@ describeEachDatabase(
       await session.rollback()
       expect(await stored(db().dataSource, email)).toBeNull()
     })
+
+    it("keeps every transaction READ ONLY under DB_STATEMENT_TIMEOUT_MS, which opens the first at once on PostgreSQL", async () => {
+      const dataSource = createDataSource({ env: { ...db().env, DB_STATEMENT_TIMEOUT_MS: "5000" } })
+      try {
+        await using session = new Session(dataSource, { readOnly: true })
+        const email = `${unique("ro-timeout")}@example.com`
+        for (let transaction = 0; transaction < 2; transaction++) {
+          await session.find(User, { take: 1 })
+          const runner = session.manager.queryRunner!
+          if (db().kind === "postgres") {
+            const [row] =
+              await runner.query<{ statement_timeout: string }[]>("SHOW statement_timeout")
+            expect(row?.statement_timeout).toBe("5s")
+          }
+          await expect(runner.query(insertSql(db(), email))).rejects.toThrow(/read.only/i)
+          await session.rollback()
+        }
+        expect(await stored(db().dataSource, email)).toBeNull()
+      } finally {
+        await dataSource.destroy()
+      }
+    })
   },
   { only: ["postgres", "mariadb"] },
 )

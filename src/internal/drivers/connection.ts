@@ -19,10 +19,10 @@ export interface Connection {
   readonly queryRunner: QueryRunner
   readonly inTransaction: boolean
   /**
-   * Opens the transaction, if none is open; with `statement`, sends that one to open it (a
-   * READ ONLY transaction, say), whatever is open. SQLite takes no statement.
+   * Opens the transaction, if none is open. `readOnly` (PostgreSQL, MySQL): a READ ONLY one, in
+   * which the server refuses writes; one already open is made read-only. SQLite ignores it.
    */
-  begin(statement?: string): Promise<void>
+  begin(readOnly?: boolean): Promise<void>
   run(sql: string, params: readonly unknown[]): Promise<number>
   /**
    * Runs one write with no transaction open, in autocommit: the database commits it by itself,

@@ -48,7 +48,7 @@ export interface PooledDriver {
   /** The driver refused to send a statement on a connection it knows is closed. */
   neverSent(error: unknown): boolean
   /** The statement(s) that open a transaction (simple protocol: no parameters). */
-  beginSql(settings: ResilienceSettings): string
+  beginSql(settings: ResilienceSettings, readOnly: boolean): string
   /**
    * Runs before the first statement of a checkout (once per physical connection, say); no
    * promise when there is nothing to do.
@@ -110,9 +110,11 @@ class PooledConnection implements Connection {
     return this.runner ? this.runner.isTransactionActive : this.active
   }
 
-  async begin(statement?: string): Promise<void> {
-    if (statement !== undefined) await this.control(statement, true)
-    else if (!this.inTransaction) await this.control(this.driver.beginSql(this.settings), true)
+  async begin(readOnly = false): Promise<void> {
+    if (!this.inTransaction) await this.control(this.driver.beginSql(this.settings, readOnly), true)
+    // Opened before the session said what it is for (PostgreSQL opens one at once to set a
+    // statement timeout): a second START TRANSACTION would only draw a warning.
+    else if (readOnly) await this.control("SET TRANSACTION READ ONLY", true)
   }
 
   async run(sql: string, params: readonly unknown[]): Promise<number> {

@@ -128,7 +128,8 @@ const mysqlDriver: PooledDriver = {
     /Can't add new command when connection is in closed state/.test(
       (error as Error | null)?.message ?? "",
     ),
-  beginSql: () => "START TRANSACTION",
+  beginSql: (_settings, readOnly) =>
+    readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION",
   prepare: setStatementTimeout,
   // A server (or an application) may set autocommit = 0: every statement then opens one.
   opensTransactions: true,

@@ -104,10 +104,12 @@ const postgresDriver: PooledDriver = {
   // SET LOCAL lasts as long as the transaction, so it works behind a transaction pooler
   // (PgBouncer), which refuses a statement_timeout startup parameter and hands each transaction
   // whichever server connection is free. One simple-protocol message: no extra round trip.
-  beginSql: ({ statementTimeoutMs }) =>
-    statementTimeoutMs > 0
-      ? `START TRANSACTION; SET LOCAL statement_timeout = ${statementTimeoutMs}`
-      : "START TRANSACTION",
+  beginSql: ({ statementTimeoutMs }, readOnly) => {
+    const begin = readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION"
+    return statementTimeoutMs > 0
+      ? `${begin}; SET LOCAL statement_timeout = ${statementTimeoutMs}`
+      : begin
+  },
 }
 
 export function openPostgresConnection(dataSource: DataSource): Promise<Connection> {

@@ -1,9 +1,9 @@
 import type { DataSource, EntityMetadata } from "typeorm"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
-import { uuidv7 } from "../../uuid"
 import type { Dialect } from "../drivers/dialect"
 import { planColumn, readColumn, type ColumnPlan } from "./column-plan"
 import { entityEventsOf, type EntityEvents } from "./entity-events"
+import { compileInsertPreparer, type InsertPreparer } from "./insert-preparer"
 import { escapeTablePath, planLink, type LinkPlan } from "./link-plan"
 import { compileRowAssigner, type RowAssigner } from "./row-hydrator"
 
@@ -48,6 +48,7 @@ export class EntityPlan {
   private shallow: EntityMetadata | undefined
   private readonly prototype: object
   private assigner: RowAssigner | undefined
+  private preparer: InsertPreparer | undefined
 
   constructor(
     readonly metadata: EntityMetadata,
@@ -179,13 +180,9 @@ export class EntityPlan {
     ;(this.assigner ??= compileRowAssigner(this.columns))(entity, row)
   }
 
-  /** Gives a primary key the application can generate (uuid) a value, if it has none. */
-  assignGeneratedIds(entity: Record<string, unknown>): void {
-    for (const column of this.primary) {
-      if (column.generateUuid && column.property && entity[column.property] == null) {
-        entity[column.property] = uuidv7()
-      }
-    }
+  /** Makes a new entity hold what its row will hold (see `compileInsertPreparer`). */
+  prepareInsert(entity: object, time: number): void {
+    ;(this.preparer ??= compileInsertPreparer(this))(entity, time)
   }
 }
 

@@ -6,6 +6,7 @@ import { entityEventsOf, type EntityEvents } from "./entity-events"
 import { compileInsertPreparer, type InsertPreparer } from "./insert-preparer"
 import { escapeTablePath, planLink, type LinkPlan } from "./link-plan"
 import { compileRowAssigner, type RowAssigner } from "./row-hydrator"
+import { compileRowWriter, type RowWriter } from "./row-writer"
 
 /** A class, as entity metadata names its target. */
 export type Constructor = abstract new (...args: never[]) => object
@@ -45,6 +46,7 @@ export class EntityPlan {
   /** Whether entities read need an `afterLoad` broadcast (checked per row: a plain field). */
   readonly afterLoad: boolean
   private readonly subsets = new Map<string, readonly ColumnPlan[]>()
+  private readonly writers = new Map<string, RowWriter>()
   private shallow: EntityMetadata | undefined
   private readonly prototype: object
   private assigner: RowAssigner | undefined
@@ -112,6 +114,16 @@ export class EntityPlan {
       this.subsets.set(key, subset)
     }
     return subset
+  }
+
+  /** The writer of an INSERT's rows of the columns without those `key` lists (see `columnsWithout`). */
+  rowWriter(key: string): RowWriter {
+    let writer = this.writers.get(key)
+    if (!writer) {
+      writer = compileRowWriter(key === "" ? this.columns : this.columnsWithout(key))
+      this.writers.set(key, writer)
+    }
+    return writer
   }
 
   /** A snapshot of every column of an entity (as the database holds them), by column index. */

@@ -15,6 +15,12 @@ export interface Dialect {
   readonly maxStatementBytes: number
   /** What must precede `OFFSET` when a query has no LIMIT (`""` where OFFSET may stand alone). */
   readonly offsetWithoutLimit: string
+  /**
+   * Whether a find's LIMIT is written into its SQL as a number instead of a parameter. SQLite
+   * plans with the value bound to `LIMIT ?` and so marks the statement to be compiled again
+   * whenever that parameter is bound: every run of a cached `LIMIT ?` statement re-prepared it.
+   */
+  readonly limitInText: boolean
   escape(name: string): string
   /** The placeholder for the 1-based parameter `index`. */
   placeholder(index: number): string

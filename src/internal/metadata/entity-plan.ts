@@ -1,11 +1,12 @@
 import type { DataSource, EntityMetadata } from "typeorm"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
-import { uuidv7 } from "../../uuid"
 import type { Dialect } from "../drivers/dialect"
 import { planColumn, readColumn, type ColumnPlan } from "./column-plan"
 import { entityEventsOf, type EntityEvents } from "./entity-events"
+import { compileInsertPreparer, type InsertPreparer } from "./insert-preparer"
 import { escapeTablePath, planLink, type LinkPlan } from "./link-plan"
 import { compileRowAssigner, type RowAssigner } from "./row-hydrator"
+import { compileRowWriter, type RowWriter } from "./row-writer"
 
 /** A class, as entity metadata names its target. */
 export type Constructor = abstract new (...args: never[]) => object
@@ -45,9 +46,11 @@ export class EntityPlan {
   /** Whether entities read need an `afterLoad` broadcast (checked per row: a plain field). */
   readonly afterLoad: boolean
   private readonly subsets = new Map<string, readonly ColumnPlan[]>()
+  private readonly writers = new Map<string, RowWriter>()
   private shallow: EntityMetadata | undefined
   private readonly prototype: object
   private assigner: RowAssigner | undefined
+  private preparer: InsertPreparer | undefined
 
   constructor(
     readonly metadata: EntityMetadata,
@@ -111,6 +114,16 @@ export class EntityPlan {
       this.subsets.set(key, subset)
     }
     return subset
+  }
+
+  /** The writer of an INSERT's rows of the columns without those `key` lists (see `columnsWithout`). */
+  rowWriter(key: string): RowWriter {
+    let writer = this.writers.get(key)
+    if (!writer) {
+      writer = compileRowWriter(key === "" ? this.columns : this.columnsWithout(key))
+      this.writers.set(key, writer)
+    }
+    return writer
   }
 
   /** A snapshot of every column of an entity (as the database holds them), by column index. */
@@ -179,13 +192,9 @@ export class EntityPlan {
     ;(this.assigner ??= compileRowAssigner(this.columns))(entity, row)
   }
 
-  /** Gives a primary key the application can generate (uuid) a value, if it has none. */
-  assignGeneratedIds(entity: Record<string, unknown>): void {
-    for (const column of this.primary) {
-      if (column.generateUuid && column.property && entity[column.property] == null) {
-        entity[column.property] = uuidv7()
-      }
-    }
+  /** Makes a new entity hold what its row will hold (see `compileInsertPreparer`). */
+  prepareInsert(entity: object, time: number): void {
+    ;(this.preparer ??= compileInsertPreparer(this))(entity, time)
   }
 }
 

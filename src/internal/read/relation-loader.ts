@@ -67,18 +67,25 @@ async function loadInverse(
 ): Promise<object[]> {
   const primary = plan.primary[0]!
   const keys = distinct(primary, parents)
+  // One parent (a findOne) owns every row read: no rows to sort by key.
+  const single = parents.length === 1
   const children = new Map<string, object[]>()
+  const own: object[] = []
   const all: object[] = []
   for (const row of await selectIn(connection, target, foreignKey, keys, true)) {
     const child = adopter.adoptRow(target, row)
+    all.push(child)
+    if (single) {
+      own.push(child)
+      continue
+    }
     const key = foreignKey.key(row[foreignKey.index])
     let list = children.get(key)
     if (!list) children.set(key, (list = []))
     list.push(child)
-    all.push(child)
   }
   for (const parent of parents) {
-    const list = children.get(primary.key(readColumn(parent, primary))) ?? []
+    const list = single ? own : (children.get(primary.key(readColumn(parent, primary))) ?? [])
     ;(parent as Record<string, unknown>)[relation.propertyName] = relation.isOneToMany
       ? list
       : (list[0] ?? null)
@@ -96,22 +103,29 @@ async function loadManyToMany(
 ): Promise<object[]> {
   const primary = plan.primary[0]!
   const keys = distinct(primary, parents)
+  // One parent (a findOne) is linked to every row read: no rows to sort by key.
+  const single = parents.length === 1
   const related = new Map<string, object[]>()
+  const own: object[] = []
   const all = new Map<object, true>()
   const size = plan.dialect.maxParameters
   for (let start = 0; start < keys.length; start += size) {
     const chunk = keys.length <= size ? keys : keys.slice(start, start + size)
     for (const row of await connection.rows(selectLinkedSql(target, link, chunk.length), chunk)) {
       const entity = adopter.adoptRow(target, row)
+      all.set(entity, true)
+      if (single) {
+        own.push(entity)
+        continue
+      }
       const key = primary.key(row[target.columns.length])
       let list = related.get(key)
       if (!list) related.set(key, (list = []))
       list.push(entity)
-      all.set(entity, true)
     }
   }
   for (const parent of parents) {
-    const list = related.get(primary.key(readColumn(parent, primary))) ?? []
+    const list = single ? own : (related.get(primary.key(readColumn(parent, primary))) ?? [])
     ;(parent as Record<string, unknown>)[relation.propertyName] = list
     adopter.linksLoaded(parent, relation, list)
   }

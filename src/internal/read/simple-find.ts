@@ -55,10 +55,13 @@ export function compileSimpleFind(
     if (!relations) return undefined
   }
   const { where, order, take, skip } = opts
-  if (take !== undefined && !(Number.isInteger(take) && (take as number) >= 0)) return undefined
+  if (take !== undefined && !(Number.isSafeInteger(take) && (take as number) >= 0)) return undefined
   if (skip !== undefined && !(Number.isInteger(skip) && (skip as number) >= 0)) return undefined
+  // A LIMIT written into the SQL (SQLite, see Dialect.limitInText) makes each take a shape.
+  const takeInText = take !== undefined && plan.dialect.limitInText
   // The shape as a key: names are length-prefixed, so no two shapes share one.
-  let key = take === undefined ? (skip === undefined ? "" : "s") : skip === undefined ? "t" : "ts"
+  let key = take === undefined ? "" : takeInText ? `t${take as number}` : "t"
+  if (skip !== undefined) key += "s"
   const values: unknown[] = []
   if (where !== undefined) {
     if (!isRecord(where)) return undefined
@@ -91,7 +94,7 @@ export function compileSimpleFind(
       }
     }
   }
-  const shape = cachedShape(plan, key, () => compileShape(plan, opts))
+  const shape = cachedShape(plan, key, () => compileShape(plan, opts, takeInText))
   if (!shape) return undefined
   const params: unknown[] = []
   for (const { at, column } of shape.equal) params.push(column.toDatabase(values[at]))
@@ -102,13 +105,17 @@ export function compileSimpleFind(
     const boundary = column.toDatabase(condition.boundary)
     params.push(boundary, boundary, boundary, tie.toDatabase(condition.tie.value))
   }
-  if (take !== undefined) params.push(take)
+  if (take !== undefined && !takeInText) params.push(take)
   if (skip !== undefined) params.push(skip)
   return { sql: shape.sql, params, relations }
 }
 
 // What options of this shape compile to: uses nothing of them but what their key holds.
-function compileShape(plan: EntityPlan, opts: Record<string, unknown>): CompiledShape | null {
+function compileShape(
+  plan: EntityPlan,
+  opts: Record<string, unknown>,
+  takeInText: boolean,
+): CompiledShape | null {
   const byProperty = columnsByProperty(plan)
   const equal: { at: number; column: ColumnPlan }[] = []
   const prefixed: { at: number; column: ColumnPlan }[] = []
@@ -140,7 +147,7 @@ function compileShape(plan: EntityPlan, opts: Record<string, unknown>): Compiled
     ...(prefixed.length > 0 ? { prefixed: prefixed.map((entry) => entry.column) } : {}),
     ...(keyset ? { keyset } : {}),
     order,
-    take: opts.take !== undefined,
+    take: takeInText ? (opts.take as number) : opts.take !== undefined,
     skip: opts.skip !== undefined,
   })
   return {

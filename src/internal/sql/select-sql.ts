@@ -62,13 +62,17 @@ export interface FindShape {
     readonly side: "after" | "before"
   }
   readonly order: readonly { readonly column: ColumnPlan; readonly direction: "ASC" | "DESC" }[]
-  readonly take: boolean
+  /**
+   * The LIMIT: none (false), a parameter (true), or a number written into the text (see
+   * `Dialect.limitInText`; a whole number from 0 up).
+   */
+  readonly take: boolean | number
   readonly skip: boolean
 }
 
 /**
  * `SELECT … WHERE a = ? AND … [AND p LIKE ? ESCAPE '!' AND …] [AND k >= ? AND (k > ? OR (k = ? AND t > ?))] ORDER BY … LIMIT ?
- * OFFSET ?`; parameters in that order.
+ * OFFSET ?`; parameters in that order (the LIMIT's only when it is not written in the text).
  */
 export function findSql(plan: EntityPlan, shape: FindShape): string {
   const { keyset } = shape
@@ -79,7 +83,12 @@ export function findSql(plan: EntityPlan, shape: FindShape): string {
   if (keyset) key += `|${keyset.side}:${keyset.column.index}:${keyset.tie.index}`
   key += "|"
   for (const { column, direction } of shape.order) key += `${column.index}:${direction},`
-  key += shape.take ? (shape.skip ? "|take|skip" : "|take") : shape.skip ? "|skip" : "|"
+  const { take } = shape
+  if (typeof take === "number" && !(Number.isSafeInteger(take) && take >= 0)) {
+    throw new TypeError(`a LIMIT in the text must be a whole number from 0 up, not ${take}`)
+  }
+  key += take === false ? "|" : take === true ? "|take" : `|take=${take}`
+  if (shape.skip) key += "|skip"
   return cachedSql(plan, key, () => {
     const { dialect } = plan
     let parameter = 0
@@ -105,7 +114,8 @@ export function findSql(plan: EntityPlan, shape: FindShape): string {
       const terms = shape.order.map(({ column, direction }) => `${column.sqlName} ${direction}`)
       text += ` ORDER BY ${terms.join(", ")}`
     }
-    if (shape.take) text += ` LIMIT ${dialect.placeholder(++parameter)}`
+    if (take === true) text += ` LIMIT ${dialect.placeholder(++parameter)}`
+    else if (take !== false) text += ` LIMIT ${take}`
     else if (shape.skip) text += dialect.offsetWithoutLimit
     if (shape.skip) text += ` OFFSET ${dialect.placeholder(++parameter)}`
     return text

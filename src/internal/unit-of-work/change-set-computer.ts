@@ -9,23 +9,7 @@ import type { ChangeSet, LinkChange } from "./work"
  * stamps, foreign keys in step with related objects, and column defaults for unset properties.
  */
 export function prepareInsert(plan: EntityPlan, entity: object, now: Date): void {
-  const record = entity as Record<string, unknown>
-  plan.assignGeneratedIds(record)
-  // A Date of its own for each: Dates change in place, and one shared by a whole batch would.
-  for (const column of plan.stamped) {
-    if (record[column.property!] == null) record[column.property!] = new Date(now.getTime())
-  }
-  // Keep each foreign-key property in step with a related object that is set.
-  for (const column of plan.joinColumns) {
-    const value = readColumn(entity, column)
-    if (value !== undefined && column.property !== undefined) record[column.property] = value
-  }
-  // A @VersionColumn starts at 1, as TypeORM starts it.
-  if (plan.version && readColumn(entity, plan.version) == null) writeColumn(entity, plan.version, 1)
-  // What the row will hold for unset properties (a literal default, or null), in memory too.
-  for (const column of plan.filled) {
-    if (record[column.property!] === undefined) record[column.property!] = column.fill!.value
-  }
+  plan.prepareInsert(entity, now.getTime())
 }
 
 /**

@@ -96,6 +96,7 @@ async function insertBatch(
   if (groups instanceof Promise) groups = await groups
   for (const [key, group] of groups) {
     const columns = key === "" ? plan.columns : plan.columnsWithout(key)
+    const writeRow = plan.rowWriter(key)
     const width = columns.length
     const maxRows = Math.max(
       1,
@@ -112,17 +113,10 @@ async function insertBatch(
       while (end < group.length && end - start < maxRows) {
         const entity = group[end]!
         const snapshot = new Array<unknown>(plan.columns.length)
-        const rowStart = offset
-        for (const column of columns) {
-          const converted = column.toDatabase(readColumn(entity, column))
-          snapshot[column.index] = column.keep(converted)
-          if (typeof converted === "string") bytes += converted.length
-          params[offset++] = converted
-        }
-        if (end > start && bytes > dialect.maxStatementBytes) {
-          offset = rowStart
-          break
-        }
+        bytes += writeRow(entity, params, offset, snapshot)
+        // A row past the size budget waits for the next statement (its values are overwritten).
+        if (end > start && bytes > dialect.maxStatementBytes) break
+        offset += width
         setSnapshot(entity, snapshot)
         end += 1
       }

@@ -51,6 +51,10 @@ describe("the SQLite dialect", () => {
     expect(dialect.offsetWithoutLimit).toBe(" LIMIT -1")
   })
 
+  it("wants a find's LIMIT in the text, where a parameter would re-prepare every run", () => {
+    expect(dialect.limitInText).toBe(true)
+  })
+
   it("ignores duplicate rows with ON CONFLICT DO NOTHING", () => {
     expect(dialect.ignoreDuplicateSuffix(["id"])).toBe(" ON CONFLICT DO NOTHING")
   })
@@ -76,6 +80,10 @@ describe("the PostgreSQL dialect", () => {
     expect(dialect.offsetWithoutLimit).toBe("")
   })
 
+  it("sends a find's LIMIT as a parameter", () => {
+    expect(dialect.limitInText).toBe(false)
+  })
+
   it("ignores duplicate rows with ON CONFLICT DO NOTHING", () => {
     expect(dialect.ignoreDuplicateSuffix(["id"])).toBe(" ON CONFLICT DO NOTHING")
   })
@@ -96,6 +104,10 @@ describe("the MySQL dialect", () => {
 
   it("needs the largest LIMIT before an OFFSET without LIMIT", () => {
     expect(dialect.offsetWithoutLimit).toBe(" LIMIT 18446744073709551615")
+  })
+
+  it("sends a find's LIMIT as a parameter", () => {
+    expect(dialect.limitInText).toBe(false)
   })
 
   it("ignores duplicate rows with a no-op update of the first primary column", () => {

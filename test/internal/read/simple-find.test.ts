@@ -87,11 +87,36 @@ describe.each(DIALECTS)("compileSimpleFind on %s", (kind) => {
 
     it("take and skip, as the last parameters in that order, zero included", () => {
       const compiled = compile({ where: { name: "op" }, take: 10, skip: 0 })!
-      expect(compiled.sql).toBe(
-        findSql(plan, { where: [column("name")], order: [], take: true, skip: true }),
-      )
-      expect(compiled.params).toEqual(["op", 10, 0])
+      if (plan.dialect.limitInText) {
+        expect(compiled.sql).toBe(
+          findSql(plan, { where: [column("name")], order: [], take: 10, skip: true }),
+        )
+        expect(compiled.params).toEqual(["op", 0])
+      } else {
+        expect(compiled.sql).toBe(
+          findSql(plan, { where: [column("name")], order: [], take: true, skip: true }),
+        )
+        expect(compiled.params).toEqual(["op", 10, 0])
+      }
       expect(compile({ skip: 5 })!.params).toEqual([5])
+    })
+
+    it("take into the SQL's text where the dialect wants a LIMIT there, zero included", () => {
+      const ten = compile({ where: { name: "op" }, take: 10 })!
+      const zero = compile({ where: { name: "op" }, take: 0 })!
+      expect(ten.sql.endsWith(plan.dialect.limitInText ? " LIMIT 10" : " LIMIT ?")).toBe(
+        kind !== "postgres",
+      )
+      if (plan.dialect.limitInText) {
+        expect(zero.sql.endsWith(" LIMIT 0")).toBe(true)
+        expect([ten.params, zero.params]).toEqual([["op"], ["op"]])
+      } else {
+        expect(zero.sql).toBe(ten.sql)
+        expect([ten.params, zero.params]).toEqual([
+          ["op", 10],
+          ["op", 0],
+        ])
+      }
     })
 
     it("options whose value is undefined, as if they were absent", () => {
@@ -112,10 +137,18 @@ describe.each(DIALECTS)("compileSimpleFind on %s", (kind) => {
   describe("finds of one shape", () => {
     it("share one statement, each with its own values", () => {
       const first = compile({ where: { name: "a", orchestratorId: ID }, take: 5 })!
-      const second = compile({ where: { name: "b", orchestratorId: ID.toUpperCase() }, take: 7 })!
+      const second = compile({ where: { name: "b", orchestratorId: ID.toUpperCase() }, take: 5 })!
       expect(second.sql).toBe(first.sql)
-      expect(first.params).toEqual(["a", ID, 5])
-      expect(second.params).toEqual(["b", ID, 7])
+      const take = plan.dialect.limitInText ? [] : [5]
+      expect(first.params).toEqual(["a", ID, ...take])
+      expect(second.params).toEqual(["b", ID, ...take])
+    })
+
+    it("share one statement whatever they take, unless the dialect wants the LIMIT in the text", () => {
+      const five = compile({ where: { name: "a" }, take: 5 })!
+      const seven = compile({ where: { name: "a" }, take: 7 })!
+      expect(seven.sql === five.sql).toBe(!plan.dialect.limitInText)
+      expect(compile({ where: { name: "b" }, take: 7 })!.sql).toBe(seven.sql)
     })
 
     it("differ from finds naming the same properties in another order or with other kinds of value", () => {
@@ -171,7 +204,14 @@ describe.each(DIALECTS)("compileSimpleFind on %s", (kind) => {
       const second = after(later, ID.toUpperCase())
       expect(second.sql).toBe(first.sql)
       const converted = column("createdAt").toDatabase(later)
-      expect(second.params).toEqual([ID, converted, converted, converted, ID, 2])
+      expect(second.params).toEqual([
+        ID,
+        converted,
+        converted,
+        converted,
+        ID,
+        ...(plan.dialect.limitInText ? [] : [2]),
+      ])
       const before = compile({
         where: {
           orchestratorId: ID,
@@ -233,6 +273,7 @@ describe.each(DIALECTS)("compileSimpleFind on %s", (kind) => {
     it.each([
       ["take", -1],
       ["take", 1.5],
+      ["take", 2 ** 53],
       ["take", "10"],
       ["take", Number.NaN],
       ["skip", -1],

@@ -119,6 +119,23 @@ describe.each(DIALECTS)("select SQL on %s", (kind) => {
       ).toBe(FIND_TAKE_ONLY[kind])
     })
 
+    it("writes a LIMIT given as a number into the text, and tells numbers apart", () => {
+      const shape = { where: [column(pair, "label")], order: [], skip: false }
+      const five = findSql(pair, { ...shape, take: 5 })
+      expect(five).toBe(FIND_TAKE_ONLY[kind].replace(/ LIMIT .*$/, " LIMIT 5"))
+      expect(findSql(pair, { ...shape, take: 0 })).toBe(five.replace(" LIMIT 5", " LIMIT 0"))
+      expect(findSql(pair, { ...shape, take: 5, skip: true })).toBe(
+        `${five} OFFSET ${kind === "postgres" ? "$2" : "?"}`,
+      )
+      expect(findSql(pair, { ...shape, take: true })).toBe(FIND_TAKE_ONLY[kind])
+    })
+
+    it("refuses a LIMIT for the text that is not a whole number from 0 up", () => {
+      for (const take of [-1, 1.5, Number.NaN, 2 ** 53]) {
+        expect(() => findSql(pair, { where: [], order: [], take, skip: false })).toThrow(TypeError)
+      }
+    })
+
     it("selects everything for an empty shape", () => {
       expect(findSql(pair, { where: [], order: [], take: false, skip: false })).toBe(
         `SELECT ${PAIR_COLUMNS[kind]} FROM ${pair.table}`,

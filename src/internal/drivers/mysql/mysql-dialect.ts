@@ -9,6 +9,7 @@ export const mysqlDialect: Dialect = {
   maxStatementBytes: 4 * 1024 * 1024,
   // MySQL has no OFFSET without LIMIT; its manual suggests the largest BIGINT UNSIGNED.
   offsetWithoutLimit: " LIMIT 18446744073709551615",
+  limitInText: false,
   escape,
   placeholder: () => "?",
   // A no-op update: MySQL has no ON CONFLICT DO NOTHING, and INSERT IGNORE would also turn other

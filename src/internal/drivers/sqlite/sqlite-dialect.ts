@@ -7,6 +7,8 @@ export const sqliteDialect: Dialect = {
   maxStatementBytes: 32 * 1024 * 1024,
   // SQLite has no OFFSET without LIMIT; a negative limit means none.
   offsetWithoutLimit: " LIMIT -1",
+  // A bound LIMIT makes each run compile the statement again (see Dialect.limitInText).
+  limitInText: true,
   // The quoting of TypeORM's SQLite drivers, so both write the same identifiers.
   escape: (name) => `"${name.replaceAll('"', '""')}"`,
   placeholder: () => "?",

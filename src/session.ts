@@ -160,6 +160,16 @@ export class Session implements AsyncDisposable {
 
   /** Rolls back what was not committed and releases the connection. Idempotent. */
   close(): Promise<void> {
+    // Holding no connection with nothing queued (a session per commit, after its commit), there
+    // is nothing to roll back or wait for: it closes at once, without an operation of the queue.
+    if (this.queue.idle && !this.db.current) {
+      try {
+        if (!this.status.isClosed) this.closeIdle()
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+      }
+      return Promise.resolve()
+    }
     return this.queue.run(async () => {
       if (this.status.isClosed) return
       try {
@@ -390,6 +400,16 @@ export class Session implements AsyncDisposable {
       return undefined
     }
     return this.db.giveBack().finally(() => this.forgetTransaction())
+  }
+
+  // `close` when no connection is held: `rollbackNow` has no statement to wait for.
+  private closeIdle(): void {
+    try {
+      this.forgetTransaction()
+    } finally {
+      this.unitOfWork.clear()
+      this.status.close()
+    }
   }
 
   private forgetTransaction(): void {

@@ -7,6 +7,11 @@ export class OperationQueue {
   // The last queued operation's settlement; undefined once it settled with nothing queued after.
   private tail: Promise<void> | undefined
 
+  /** Whether no operation is running or waiting (one started now would run at once). */
+  get idle(): boolean {
+    return this.tail === undefined
+  }
+
   run<T>(operation: () => Promise<T>): Promise<T> {
     // Nothing running: the operation starts now, as its first statement would after one turn of
     // the microtask queue anyway (a commit, say, pays no extra promise and hop for the queue).

@@ -32,6 +32,20 @@ describe("OperationQueue", () => {
     expect(events.at(-1)).toBe("third start")
   })
 
+  it("is idle only when no operation is running or waiting", async () => {
+    const queue = new OperationQueue()
+    expect(queue.idle).toBe(true)
+    let finish!: () => void
+    const first = queue.run(() => new Promise<void>((resolve) => (finish = resolve)))
+    const second = queue.run(() => Promise.resolve())
+    expect(queue.idle).toBe(false)
+    finish()
+    await first
+    expect(queue.idle).toBe(false) // the second one has yet to run
+    await second
+    expect(queue.idle).toBe(true)
+  })
+
   it("runs the next operation after one that failed, and gives each its own outcome", async () => {
     const queue = new OperationQueue()
     const failed = queue.run(() => Promise.reject(new Error("broken")))

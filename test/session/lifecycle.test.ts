@@ -124,6 +124,28 @@ describeEachDatabase("Session lifecycle", (db) => {
     await expectIdle(db())
   })
 
+  it("drops staged work on close when nothing was flushed", async () => {
+    const { dataSource } = db()
+    const session = new Session(dataSource)
+    const user = session.add(make(User, { email: `${unique("staged")}@example.com` }))
+    await session.close()
+    expect(session.isClosed).toBe(true)
+    expect(await countUsers(dataSource, user.email)).toBe(0)
+    await expectIdle(db())
+  })
+
+  it("lets a commit still running finish before close", async () => {
+    const { dataSource } = db()
+    const session = new Session(dataSource)
+    const user = session.add(make(User, { email: `${unique("pending")}@example.com` }))
+    const committing = session.commit()
+    const closing = session.close()
+    await Promise.all([committing, closing])
+    expect(session.isClosed).toBe(true)
+    expect(await countUsers(dataSource, user.email)).toBe(1)
+    await expectIdle(db())
+  })
+
   it("closes through await using without committing", async () => {
     const { dataSource } = db()
     const email = `${unique("using")}@example.com`

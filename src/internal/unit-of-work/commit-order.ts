@@ -100,6 +100,8 @@ function inTypeOrder(
   metadatas: readonly EntityMetadata[],
   direction: 1 | -1,
 ): [EntityPlan, object[]][] {
+  // One table (a commit of one kind of row, the common case) has nothing to sort.
+  if (groups.size < 2) return [...groups.entries()]
   const order = typeOrder(metadatas)
   const rank = (plan: EntityPlan): number => direction * (order.get(plan.metadata) ?? 0)
   return [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b))

@@ -57,7 +57,7 @@ export function stageInserts(
 ): EntityBatch[] | Promise<EntityBatch[]> {
   const { newObjects, deleted, identities } = state
   const cascading = cascade(
-    [...newObjects, ...identities.values()],
+    identities.size === 0 ? newObjects : [...newObjects, ...identities.values()],
     {
       planFor: state.planFor,
       isStaged: (entity) => newObjects.has(entity) || deleted.has(entity) || wasDeleted(entity),
@@ -98,17 +98,21 @@ export function completeWork(
       }),
     )
   }
+  // A session of new objects only (a commit of new rows) has no tracked object to compare: no
+  // walk of the identity map (looked at when the step runs, after what an earlier turn added).
   steps.push(() =>
-    eachSliced(state.identities.values(), turn, (entity) => {
-      if (state.deleted.has(entity)) return
-      const plan = state.planFor(entity)
-      const update = computeChangeSet(plan, entity, now)
-      if (update) {
-        validator.update(update)
-        updates.push(update)
-      }
-      if (plan.links.length > 0) computeLinkChanges(plan, entity, links)
-    }),
+    state.identities.size === 0
+      ? undefined
+      : eachSliced(state.identities.values(), turn, (entity) => {
+          if (state.deleted.has(entity)) return
+          const plan = state.planFor(entity)
+          const update = computeChangeSet(plan, entity, now)
+          if (update) {
+            validator.update(update)
+            updates.push(update)
+          }
+          if (plan.links.length > 0) computeLinkChanges(plan, entity, links)
+        }),
   )
   for (const { plan, entities } of inserts) {
     if (plan.links.length === 0) continue
@@ -117,11 +121,10 @@ export function completeWork(
     )
   }
   const finish = (): Work => {
-    const deletes = orderDeletes(
-      [...state.deleted].filter(isPersisted),
-      state.planFor,
-      state.metadatas(),
-    )
+    const deletes =
+      state.deleted.size === 0
+        ? []
+        : orderDeletes([...state.deleted].filter(isPersisted), state.planFor, state.metadatas())
     validator.finish()
     return { inserts, updates, links, deletes }
   }

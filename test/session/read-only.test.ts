@@ -154,7 +154,7 @@ describeEachDatabase(
           const runner = session.manager.queryRunner!
           if (db().kind === "postgres") {
             const [row] =
-              await runner.query<{ statement_timeout: string }[]>("SHOW statement_timeout")
+              await session.manager.query<{ statement_timeout: string }[]>("SHOW statement_timeout")
             expect(row?.statement_timeout).toBe("5s")
           }
           await expect(runner.query(insertSql(db(), email))).rejects.toThrow(/read.only/i)

@@ -16,6 +16,7 @@ import { OperationQueue } from "./internal/operation-queue"
 import { canMatch, findEntities, findRowById } from "./internal/read/find-entities"
 import { checkedFindMetadata } from "./internal/read/find-options-check"
 import { readOnlyRefusal, refuseReadOnlyWork } from "./internal/read-only-guard"
+import { closeIdle, closeNow, rollbackNow } from "./internal/session-closer"
 import { SessionConnection } from "./internal/session-connection"
 import { SessionStatus } from "./internal/session-status"
 import { flushWithEvents, type FlushControl } from "./internal/unit-of-work/flush-with-events"
@@ -152,7 +153,7 @@ export class Session implements AsyncDisposable {
   rollback(): Promise<void> {
     return this.queue.run(async () => {
       if (this.status.isClosed) return
-      const rollingBack = this.rollbackNow()
+      const rollingBack = rollbackNow(this.db, this.unitOfWork, this.status)
       if (rollingBack) await rollingBack
       if (this.db.dataSource) this.unitOfWork.revertAll()
     })
@@ -164,22 +165,13 @@ export class Session implements AsyncDisposable {
     // is nothing to roll back or wait for: it closes at once, without an operation of the queue.
     if (this.queue.idle && !this.db.current) {
       try {
-        if (!this.status.isClosed) this.closeIdle()
+        closeIdle(this.db, this.unitOfWork, this.status)
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)))
       }
       return Promise.resolve()
     }
-    return this.queue.run(async () => {
-      if (this.status.isClosed) return
-      try {
-        const rollingBack = this.rollbackNow()
-        if (rollingBack) await rollingBack
-      } finally {
-        this.unitOfWork.clear()
-        this.status.close()
-      }
-    })
+    return this.queue.run(() => closeNow(this.db, this.unitOfWork, this.status))
   }
 
   /** `await using session = new Session()` closes it (without committing) at the end of the block. */
@@ -390,31 +382,5 @@ export class Session implements AsyncDisposable {
     this.unitOfWork.undoTransaction()
     this.status.fail(translated)
     return translated
-  }
-
-  // Gives the connection back (rolling back what is open) and undoes the transaction in memory;
-  // a promise only when the session held a connection.
-  private rollbackNow(): Promise<void> | undefined {
-    if (!this.db.current) {
-      this.forgetTransaction()
-      return undefined
-    }
-    return this.db.giveBack().finally(() => this.forgetTransaction())
-  }
-
-  // `close` when no connection is held: `rollbackNow` has no statement to wait for.
-  private closeIdle(): void {
-    try {
-      this.forgetTransaction()
-    } finally {
-      this.unitOfWork.clear()
-      this.status.close()
-    }
-  }
-
-  private forgetTransaction(): void {
-    if (this.db.dataSource) this.unitOfWork.undoTransaction()
-    else this.unitOfWork.clear()
-    this.status.idle()
   }
 }

@@ -237,3 +237,27 @@ export async function insertMessageRows(raw: RawDriver, rows: readonly unknown[]
     }
   })
 }
+
+/**
+ * M's write: `count` messages committed at once, by one session or by the raw driver, both
+ * holding the whole batch until it is written in one transaction (bench/memory.ts measures its
+ * peak, bench/heap-alloc.ts what it allocates).
+ */
+export async function writeMessagesInOneCommit(
+  variant: string,
+  target: Target,
+  count: number,
+  projectId: string,
+  owners: Owners,
+): Promise<void> {
+  if (variant === "session") {
+    await using session = new Session(target.dataSource)
+    for (let i = 0; i < count; i += 1) session.add(newMessage(i, projectId, owners))
+    await session.commit()
+    return
+  }
+  const rows = Array.from({ length: count }, (_, i) =>
+    messageRow(target.kind, i, projectId, owners),
+  )
+  await insertMessageRows(target.raw, rows)
+}

@@ -4,23 +4,15 @@
 // M's peak is the old generation growing through the commit: what the variant keeps, and what
 // it let go of after surviving a scavenge, which stays until the next full GC (often none before
 // the peak). V8's sampling heap profiler, told to keep objects that a full GC collected and to drop
-// those that died young, counts exactly that. Runs M's workload (100,000 messages, as
-// bench/memory.ts writes them) under it and prints the sampled bytes per allocating function,
-// each with the innermost function of this repository on its stack. Samples are 256 bytes apart
-// on average: figures below about 0.1 MiB are noise.
+// those that died young, counts exactly that. Runs M's workload (100,000 messages written by
+// `writeMessagesInOneCommit` in bench/data.ts) under it and prints the sampled bytes per
+// allocating function, each with the innermost function of this repository on its stack. Samples
+// are 256 bytes apart on average: figures below about 0.1 MiB are noise.
 import "reflect-metadata"
 import { Session as InspectorSession } from "node:inspector"
-import { Session } from "../src"
-import {
-  insertMessageRows,
-  messageRow,
-  newMessage,
-  newProject,
-  seedOwners,
-  type Owners,
-} from "./data"
+import { newProject, seedOwners, writeMessagesInOneCommit } from "./data"
 import { formatBytes } from "./stats"
-import { openTarget, type DatabaseKind, type Target } from "./targets"
+import { openTarget, type DatabaseKind } from "./targets"
 
 const COUNT = 100_000
 const SHOWN = 25
@@ -37,25 +29,6 @@ function post<T>(inspector: InspectorSession, method: string, params: object = {
       error ? reject(error) : resolve(result as T),
     ),
   )
-}
-
-async function write(
-  variant: string,
-  target: Target,
-  count: number,
-  owners: Owners,
-  projectId: string,
-): Promise<void> {
-  if (variant === "session") {
-    await using session = new Session(target.dataSource)
-    for (let i = 0; i < count; i += 1) session.add(newMessage(i, projectId, owners))
-    await session.commit()
-    return
-  }
-  const rows = Array.from({ length: count }, (_, i) =>
-    messageRow(target.kind, i, projectId, owners),
-  )
-  await insertMessageRows(target.raw, rows)
 }
 
 function frameName({ functionName, url, lineNumber }: ProfileNode["callFrame"]): string {
@@ -89,7 +62,7 @@ async function main(): Promise<void> {
   try {
     const owners = await seedOwners(target, 1)
     const projectId = await newProject(target, owners)
-    await write(variant, target, 100, owners, projectId)
+    await writeMessagesInOneCommit(variant, target, 100, projectId, owners)
     global.gc()
     inspector.connect()
     await post(inspector, "HeapProfiler.enable")
@@ -98,7 +71,7 @@ async function main(): Promise<void> {
       includeObjectsCollectedByMajorGC: true,
       includeObjectsCollectedByMinorGC: false,
     })
-    await write(variant, target, COUNT, owners, projectId)
+    await writeMessagesInOneCommit(variant, target, COUNT, projectId, owners)
     const { profile } = await post<{ profile: { head: ProfileNode } }>(
       inspector,
       "HeapProfiler.stopSampling",

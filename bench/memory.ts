@@ -1,15 +1,8 @@
 // M: peak memory while committing many messages in one session, measured in a process of its
 // own so nothing else the benchmark did is in the figure. Run by run.ts; prints one JSON line.
 import "reflect-metadata"
-import { Session, createDataSource, type Env } from "../src"
-import {
-  insertMessageRows,
-  messageRow,
-  newMessage,
-  newProject,
-  seedOwners,
-  type Owners,
-} from "./data"
+import { createDataSource, type Env } from "../src"
+import { newProject, seedOwners, writeMessagesInOneCommit } from "./data"
 import { openRawDriver, type DatabaseKind, type Target } from "./targets"
 
 async function main(): Promise<void> {
@@ -29,40 +22,20 @@ async function main(): Promise<void> {
   const owners = await seedOwners(target, 1)
   const projectId = await newProject(target, owners)
   // Warm both paths (statement caches, JIT) with a few rows, then measure from a collected heap.
-  await write(variant, target, 100, projectId, owners)
+  await writeMessagesInOneCommit(variant, target, 100, projectId, owners)
   global.gc?.()
   const baseline = process.memoryUsage.rss()
   let peak = baseline
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss())
   }, 1)
-  await write(variant, target, count, projectId, owners)
+  await writeMessagesInOneCommit(variant, target, count, projectId, owners)
   clearInterval(sampler)
   peak = Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024)
   process.stdout.write(`${JSON.stringify({ baseline, peak, growth: peak - baseline })}\n`)
   if (raw.kind === "sqlite") raw.db.close()
   else await raw.pool.end()
   await dataSource.destroy()
-}
-
-// Both variants hold the whole batch until it is written in one transaction.
-async function write(
-  variant: string,
-  target: Target,
-  count: number,
-  projectId: string,
-  owners: Owners,
-): Promise<void> {
-  if (variant === "session") {
-    await using session = new Session(target.dataSource)
-    for (let i = 0; i < count; i += 1) session.add(newMessage(i, projectId, owners))
-    await session.commit()
-    return
-  }
-  const rows = Array.from({ length: count }, (_, i) =>
-    messageRow(target.kind, i, projectId, owners),
-  )
-  await insertMessageRows(target.raw, rows)
 }
 
 main().catch((error: unknown) => {

@@ -24,11 +24,17 @@ export function sliceYielder(sliceMs = SLICE_MS): Turn {
   return () => {
     const now = performance.now()
     if (now - last < sliceMs) return undefined
+    // Two immediates: one set from a timer or an I/O callback (where a flush starts, and where
+    // a network statement's answer resumes it) runs in the same loop iteration, before any timer
+    // or I/O, and the next slice would follow this one at once (two slices in one stall). The
+    // second, set from the first's callback, runs only after the loop's timers and I/O.
     return new Promise<void>((resolve) =>
-      setImmediate(() => {
-        last = performance.now()
-        resolve()
-      }),
+      setImmediate(() =>
+        setImmediate(() => {
+          last = performance.now()
+          resolve()
+        }),
+      ),
     )
   }
 }

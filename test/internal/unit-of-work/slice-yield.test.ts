@@ -36,6 +36,26 @@ describe("sliceYielder", () => {
     expect(immediateRan).toBe(true)
     expect(turn()).toBeUndefined()
   })
+
+  it("lets due timers run before the next slice when a slice ends inside a timer callback", async () => {
+    // A flush started from a timer (or an I/O callback) whose first slice runs out there: one
+    // setImmediate would resume it in the same loop iteration, before any timer.
+    const order: string[] = []
+    await new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        const turn = sliceYielder(5)
+        setTimeout(() => order.push("timer"), 0)
+        busyFor(10)
+        const waiting = turn()
+        if (!waiting) return reject(new Error("the slice did not run out"))
+        void waiting.then(() => {
+          order.push("next slice")
+          resolve()
+        })
+      }, 0)
+    })
+    expect(order).toEqual(["timer", "next slice"])
+  })
 })
 
 describe("persistWork between statements", () => {

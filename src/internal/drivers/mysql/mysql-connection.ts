@@ -12,9 +12,20 @@ import { mysqlErrorClassifier } from "./mysql-error-classifier"
 type QueryOptions = { sql: string; values: readonly unknown[]; rowsAsArray?: boolean }
 type Callback = (error: Error | null, result: unknown) => void
 
+/** mysql2's `createQuery` (a static of its connection classes, exported by the package too). */
+type CreateQuery = (
+  sql: string,
+  values: readonly unknown[],
+  callback: Callback,
+  options: { readonly rowsAsArray: boolean },
+) => object
+
 /** The part of mysql2's (callback) connection that sessions use. */
 interface MysqlConnection {
+  query(sql: string, values: readonly unknown[], callback: Callback): void
   query(options: QueryOptions, callback: Callback): void
+  /** Runs a query command `createQuery` built. */
+  query(command: object): void
   execute(options: QueryOptions, callback: Callback): void
   /** Back to the pool. */
   release(): void
@@ -39,10 +50,11 @@ export function sendsUnescaped(params: readonly unknown[]): boolean {
 // The server-status flag of an OK packet that says a transaction is open.
 const SERVER_STATUS_IN_TRANS = 1
 
+const ROWS_AS_ARRAYS = Object.freeze({ rowsAsArray: true })
+
 const executeMysql: Executor = (client, sql, params, wantRows) => {
   const connection = client as MysqlConnection
   return new Promise((resolve, reject) => {
-    const options = { sql, values: params, rowsAsArray: wantRows }
     const callback: Callback = (error, result) => {
       if (error) reject(error)
       else if (wantRows) resolve({ affected: 0, rows: result as unknown[][] })
@@ -55,8 +67,19 @@ const executeMysql: Executor = (client, sql, params, wantRows) => {
         })
       }
     }
-    if (sendsUnescaped(params)) connection.execute(options, callback)
-    else connection.query(options, callback)
+    if (sendsUnescaped(params)) {
+      connection.execute({ sql, values: params, rowsAsArray: wantRows }, callback)
+      return
+    }
+    // Options given as an object are merged into the command's by object spreads (1.3-2.8 µs a
+    // statement, against 0.1 µs for text and values): rows as arrays come from a command built
+    // with them, the rest goes as text and values.
+    const create = wantRows
+      ? (connection.constructor as { createQuery?: CreateQuery }).createQuery
+      : undefined
+    if (create) connection.query(create(sql, params, callback, ROWS_AS_ARRAYS))
+    else if (wantRows) connection.query({ sql, values: params, rowsAsArray: true }, callback)
+    else connection.query(sql, params, callback)
   })
 }
 

@@ -1,5 +1,6 @@
-import type { DataSource } from "typeorm"
+import { In, type DataSource } from "typeorm"
 import { MessageCreate } from "../dto/message.dto"
+import { ProjectCreate } from "../dto/project.dto"
 import type { Message, MessageStatus } from "../entities/message.entity"
 import { Operator as OperatorRow } from "../entities/operator.entity"
 import { Orchestrator as OrchestratorRow } from "../entities/orchestrator.entity"
@@ -12,6 +13,7 @@ import { stageMessage } from "../services/messages.service"
 import { createOperator, getOperatorByName, updateOperator } from "../services/operators.service"
 import { createOrchestrator, getOrchestratorByName } from "../services/orchestrators.service"
 import { createProject } from "../services/projects.service"
+import { idKey, textKey } from "../services/lookup-keys"
 import { createUser, getUser } from "../services/users.service"
 import { PrefixCondition } from "../internal/read/prefix-condition"
 import type { Session } from "../session"
@@ -160,17 +162,18 @@ export class ConversationRecorder {
   ): Promise<RecordedRun> {
     const { executive, developer } = this.identity
     const { user, orchestrator } = await this.owner(s)
-    const operators = new Map<AgentOperator, OperatorRow>()
-    for (const agent of [executive, developer]) {
-      operators.set(agent, await ensureOperator(s, agent, orchestrator.id))
-    }
+    const operators = await ensureOperators(s, [executive, developer], orchestrator.id)
     const name = projectName ?? (await nextRunName(s, prompt, orchestrator.id, attempt))
-    const project = await createProject(s, {
-      name,
-      orchestratorId: orchestrator.id,
-      executiveId: operators.get(executive)?.id ?? null,
-      developerId: operators.get(developer)?.id ?? null,
-    })
+    // A ProjectCreate is validated as it is, without class-transformer copying a plain object.
+    const project = await createProject(
+      s,
+      Object.assign(new ProjectCreate(), {
+        name,
+        orchestratorId: orchestrator.id,
+        executiveId: operators.get(executive)?.id ?? null,
+        developerId: operators.get(developer)?.id ?? null,
+      }),
+    )
     return { user, orchestrator, project, prompt, operators }
   }
 }
@@ -182,7 +185,21 @@ async function ensureOperator(
   agent: AgentOperator,
   orchestratorId: string,
 ): Promise<OperatorRow> {
-  const existing = await getOperatorByName(s, agent.name, orchestratorId)
+  return ensuredOperator(
+    s,
+    agent,
+    orchestratorId,
+    await getOperatorByName(s, agent.name, orchestratorId),
+  )
+}
+
+// `existing` (the stored operator named after `agent`, or null) brought up to date, or created.
+async function ensuredOperator(
+  s: Session,
+  agent: AgentOperator,
+  orchestratorId: string,
+  existing: OperatorRow | null,
+): Promise<OperatorRow> {
   if (!existing) {
     return createOperator(s, {
       instructions: agent.instructions,
@@ -197,6 +214,34 @@ async function ensureOperator(
       instructions: agent.instructions,
     })) ?? existing
   )
+}
+
+// The orchestrator's operator of each agent, as `ensureOperator` gives it, the stored ones read
+// in one statement. The names are compared as the database compares them: an agent whose name
+// equals none of the rows found exactly (MySQL ignores case) is looked up alone, as before.
+async function ensureOperators(
+  s: Session,
+  agents: readonly AgentOperator[],
+  orchestratorId: string,
+): Promise<Map<AgentOperator, OperatorRow>> {
+  const operators = new Map<AgentOperator, OperatorRow>()
+  const names = agents.map((agent) => textKey(agent.name))
+  const owner = idKey(orchestratorId)
+  if (owner === undefined || names.some((name) => name === undefined)) {
+    for (const agent of agents) operators.set(agent, await ensureOperator(s, agent, orchestratorId))
+    return operators
+  }
+  const found = await s.find(OperatorRow, {
+    where: { orchestratorId: owner, name: In(names as string[]) },
+  })
+  for (const agent of agents) {
+    let existing = found.find((row) => row.name === agent.name)
+    if (!existing && found.length > 0) {
+      existing = (await getOperatorByName(s, agent.name, owner)) ?? undefined
+    }
+    operators.set(agent, await ensuredOperator(s, agent, owner, existing ?? null))
+  }
+  return operators
 }
 
 // "<start of prompt> #<n>" with n one more than the highest taken. A retry reads again (the

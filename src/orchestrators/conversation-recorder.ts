@@ -8,7 +8,11 @@ import { Project } from "../entities/project.entity"
 import type { User } from "../entities/user.entity"
 import { NotFoundError, UniqueViolationError } from "../errors"
 import type { ConcreteMessage } from "../messages/concrete-message"
-import { messageFromObj, type MessageSender } from "../messages/message-from-obj"
+import {
+  messageFromObj,
+  type MessageFromObjOptions,
+  type MessageSender,
+} from "../messages/message-from-obj"
 import { stageMessage } from "../services/messages.service"
 import { createOperator, getOperatorByName, updateOperator } from "../services/operators.service"
 import { createOrchestrator, getOrchestratorByName } from "../services/orchestrators.service"
@@ -341,25 +345,26 @@ function store(
   sender: MessageSender,
   status: MessageStatus,
 ): Promise<Message> {
-  const row = messageFromObj(message, {
-    ...sender,
+  // Plain stores, no object spreads: this runs for every recorded message.
+  const options = {
+    userId: sender.userId ?? null,
+    operatorId: sender.operatorId ?? null,
     projectId,
     prompt,
     status,
-  })
+  } as MessageFromObjOptions
+  const row = messageFromObj(message, options)
   // Staged, not flushed: the transaction's commit writes it (alone, when it is all there is).
   // Built as a MessageCreate (which declares no transformations), it is validated as it is,
-  // without class-transformer copying a plain object into one first.
-  return stageMessage(
-    s,
-    Object.assign(new MessageCreate(), {
-      type: row.type,
-      content: row.content,
-      prompt: row.prompt ?? null,
-      status: row.status,
-      projectId: row.projectId,
-      ...("userId" in sender && sender.userId ? { userId: sender.userId } : {}),
-      ...("operatorId" in sender && sender.operatorId ? { operatorId: sender.operatorId } : {}),
-    }),
-  )
+  // without class-transformer copying a plain object into one first. A sender left unset is
+  // left out, not null.
+  const create = new MessageCreate()
+  create.type = row.type
+  create.content = row.content
+  create.prompt = row.prompt ?? null
+  create.status = row.status
+  create.projectId = row.projectId
+  if (row.userId) create.userId = row.userId
+  if (row.operatorId) create.operatorId = row.operatorId
+  return stageMessage(s, create)
 }

@@ -220,9 +220,10 @@ async function ensuredOperator(
   )
 }
 
-// The orchestrator's operator of each agent, as `ensureOperator` gives it, the stored ones read
-// in one statement. The names are compared as the database compares them: an agent whose name
-// equals none of the rows found exactly (MySQL ignores case) is looked up alone, as before.
+// The orchestrator's operator of each agent, as `ensureOperator` one after the other gives it,
+// the stored ones read in one statement. Names compare as the database compares them: an agent
+// whose name equals none of the rows found exactly (MySQL may ignore case) is looked up alone,
+// as before, when a row was found or created that its name might equal.
 async function ensureOperators(
   s: Session,
   agents: readonly AgentOperator[],
@@ -238,12 +239,16 @@ async function ensureOperators(
   const found = await s.find(OperatorRow, {
     where: { orchestratorId: owner, name: In(names as string[]) },
   })
+  // Also after creating one: another agent's name may equal it as the database compares.
+  let lookAlone = found.length > 0
   for (const agent of agents) {
     let existing = found.find((row) => row.name === agent.name)
-    if (!existing && found.length > 0) {
+    if (!existing && lookAlone) {
       existing = (await getOperatorByName(s, agent.name, owner)) ?? undefined
     }
-    operators.set(agent, await ensuredOperator(s, agent, owner, existing ?? null))
+    const operator = await ensuredOperator(s, agent, owner, existing ?? null)
+    if (!existing) lookAlone = true
+    operators.set(agent, operator)
   }
   return operators
 }

@@ -1,5 +1,6 @@
-import type { DataSource } from "typeorm"
+import { In, type DataSource } from "typeorm"
 import { MessageCreate } from "../dto/message.dto"
+import { ProjectCreate } from "../dto/project.dto"
 import type { Message, MessageStatus } from "../entities/message.entity"
 import { Operator as OperatorRow } from "../entities/operator.entity"
 import { Orchestrator as OrchestratorRow } from "../entities/orchestrator.entity"
@@ -7,11 +8,16 @@ import { Project } from "../entities/project.entity"
 import type { User } from "../entities/user.entity"
 import { NotFoundError, UniqueViolationError } from "../errors"
 import type { ConcreteMessage } from "../messages/concrete-message"
-import { messageFromObj, type MessageSender } from "../messages/message-from-obj"
+import {
+  messageFromObj,
+  type MessageFromObjOptions,
+  type MessageSender,
+} from "../messages/message-from-obj"
 import { stageMessage } from "../services/messages.service"
 import { createOperator, getOperatorByName, updateOperator } from "../services/operators.service"
 import { createOrchestrator, getOrchestratorByName } from "../services/orchestrators.service"
 import { createProject } from "../services/projects.service"
+import { idKey, textKey } from "../services/lookup-keys"
 import { createUser, getUser } from "../services/users.service"
 import { PrefixCondition } from "../internal/read/prefix-condition"
 import type { Session } from "../session"
@@ -160,17 +166,18 @@ export class ConversationRecorder {
   ): Promise<RecordedRun> {
     const { executive, developer } = this.identity
     const { user, orchestrator } = await this.owner(s)
-    const operators = new Map<AgentOperator, OperatorRow>()
-    for (const agent of [executive, developer]) {
-      operators.set(agent, await ensureOperator(s, agent, orchestrator.id))
-    }
+    const operators = await ensureOperators(s, [executive, developer], orchestrator.id)
     const name = projectName ?? (await nextRunName(s, prompt, orchestrator.id, attempt))
-    const project = await createProject(s, {
-      name,
-      orchestratorId: orchestrator.id,
-      executiveId: operators.get(executive)?.id ?? null,
-      developerId: operators.get(developer)?.id ?? null,
-    })
+    // A ProjectCreate is validated as it is, without class-transformer copying a plain object.
+    const project = await createProject(
+      s,
+      Object.assign(new ProjectCreate(), {
+        name,
+        orchestratorId: orchestrator.id,
+        executiveId: operators.get(executive)?.id ?? null,
+        developerId: operators.get(developer)?.id ?? null,
+      }),
+    )
     return { user, orchestrator, project, prompt, operators }
   }
 }
@@ -182,7 +189,21 @@ async function ensureOperator(
   agent: AgentOperator,
   orchestratorId: string,
 ): Promise<OperatorRow> {
-  const existing = await getOperatorByName(s, agent.name, orchestratorId)
+  return ensuredOperator(
+    s,
+    agent,
+    orchestratorId,
+    await getOperatorByName(s, agent.name, orchestratorId),
+  )
+}
+
+// `existing` (the stored operator named after `agent`, or null) brought up to date, or created.
+async function ensuredOperator(
+  s: Session,
+  agent: AgentOperator,
+  orchestratorId: string,
+  existing: OperatorRow | null,
+): Promise<OperatorRow> {
   if (!existing) {
     return createOperator(s, {
       instructions: agent.instructions,
@@ -197,6 +218,39 @@ async function ensureOperator(
       instructions: agent.instructions,
     })) ?? existing
   )
+}
+
+// The orchestrator's operator of each agent, as `ensureOperator` one after the other gives it,
+// the stored ones read in one statement. Names compare as the database compares them: an agent
+// whose name equals none of the rows found exactly (MySQL may ignore case) is looked up alone,
+// as before, when a row was found or created that its name might equal.
+async function ensureOperators(
+  s: Session,
+  agents: readonly AgentOperator[],
+  orchestratorId: string,
+): Promise<Map<AgentOperator, OperatorRow>> {
+  const operators = new Map<AgentOperator, OperatorRow>()
+  const names = agents.map((agent) => textKey(agent.name))
+  const owner = idKey(orchestratorId)
+  if (owner === undefined || names.some((name) => name === undefined)) {
+    for (const agent of agents) operators.set(agent, await ensureOperator(s, agent, orchestratorId))
+    return operators
+  }
+  const found = await s.find(OperatorRow, {
+    where: { orchestratorId: owner, name: In(names as string[]) },
+  })
+  // Also after creating one: another agent's name may equal it as the database compares.
+  let lookAlone = found.length > 0
+  for (const agent of agents) {
+    let existing = found.find((row) => row.name === agent.name)
+    if (!existing && lookAlone) {
+      existing = (await getOperatorByName(s, agent.name, owner)) ?? undefined
+    }
+    const operator = await ensuredOperator(s, agent, owner, existing ?? null)
+    if (!existing) lookAlone = true
+    operators.set(agent, operator)
+  }
+  return operators
 }
 
 // "<start of prompt> #<n>" with n one more than the highest taken. A retry reads again (the
@@ -296,25 +350,26 @@ function store(
   sender: MessageSender,
   status: MessageStatus,
 ): Promise<Message> {
-  const row = messageFromObj(message, {
-    ...sender,
+  // Plain stores, no object spreads: this runs for every recorded message.
+  const options = {
+    userId: sender.userId ?? null,
+    operatorId: sender.operatorId ?? null,
     projectId,
     prompt,
     status,
-  })
+  } as MessageFromObjOptions
+  const row = messageFromObj(message, options)
   // Staged, not flushed: the transaction's commit writes it (alone, when it is all there is).
   // Built as a MessageCreate (which declares no transformations), it is validated as it is,
-  // without class-transformer copying a plain object into one first.
-  return stageMessage(
-    s,
-    Object.assign(new MessageCreate(), {
-      type: row.type,
-      content: row.content,
-      prompt: row.prompt ?? null,
-      status: row.status,
-      projectId: row.projectId,
-      ...("userId" in sender && sender.userId ? { userId: sender.userId } : {}),
-      ...("operatorId" in sender && sender.operatorId ? { operatorId: sender.operatorId } : {}),
-    }),
-  )
+  // without class-transformer copying a plain object into one first. A sender left unset is
+  // left out, not null.
+  const create = new MessageCreate()
+  create.type = row.type
+  create.content = row.content
+  create.prompt = row.prompt ?? null
+  create.status = row.status
+  create.projectId = row.projectId
+  if (row.userId) create.userId = row.userId
+  if (row.operatorId) create.operatorId = row.operatorId
+  return stageMessage(s, create)
 }

@@ -190,6 +190,26 @@ describeEachDatabase(
       }
     })
 
+    it("reuses the stored operator a lookup of its name finds, as the database compares names", async () => {
+      const userEmail = `${unique("user")}@example.com`
+      const orchestratorName = unique("orch").slice(-32)
+      const padded = new Executive({ client: demoClient(), name: "Executive " })
+      await runCollecting(orchestrator({ userEmail, orchestratorName, executive: padded }))
+      const { project } = await runCollecting(orchestrator({ userEmail, orchestratorName }))
+
+      await using session = open()
+      const orchestratorId = project.orchestratorId
+      // The stored operator a lookup of the name "Executive" finds, if any, is the one reused.
+      const same = await session.findOne(Operator, {
+        where: { orchestratorId, name: "Executive" },
+      })
+      const operators = await session.find(Operator, { where: { orchestratorId } })
+      expect(operators).toHaveLength(same?.name === "Executive " ? 2 : 3)
+      const stored = await session.get(Project, project.id)
+      const executiveRow = operators.find((operator) => operator.id === stored!.executiveId)
+      expect(executiveRow?.id).toBe(same!.id)
+    })
+
     it("numbers runs per prompt, taking %, _ and ! in a prompt literally", async () => {
       const subject = orchestrator()
       const names: string[] = []

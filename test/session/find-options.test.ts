@@ -82,6 +82,35 @@ describeEachDatabase(
       ])
     })
 
+    it("reads In([…]) of values as TypeORM does, in one statement", async () => {
+      const owned = newOwned()
+      await using session = open()
+      session.addAll([owned.user, owned.orchestrator])
+      await session.commit()
+      const orchestratorId = owned.orchestrator.id.toUpperCase()
+      const where = {
+        orchestratorId,
+        name: In([owned.operator.name, "nobody", owned.operator.name]),
+      }
+      let found: Operator[] = []
+      const statements = await log.capture(async () => {
+        found = await session.find(Operator, { where })
+      })
+      expect(dataStatements(statements)).toHaveLength(1)
+      expect(statements.join()).toContain(" IN (")
+      expect(found).toEqual([owned.operator])
+      expect(found[0]).toBe(owned.operator)
+      // Ids as the database holds them (lower case), as equality compares them; TypeORM's own
+      // find leaves them as given (on SQLite an upper-case id matches nothing there).
+      const byTypeorm = await db().dataSource.manager.find(Operator, {
+        where: { ...where, orchestratorId: owned.orchestrator.id },
+      })
+      expect(byTypeorm.map((operator) => operator.id)).toEqual([owned.operator.id])
+      expect(await session.find(Operator, { where: { ...where, name: In(["nobody"]) } })).toEqual(
+        [],
+      )
+    })
+
     it("still runs finds TypeORM understands: operators, select, where and order on relations", async () => {
       const owned = newOwned()
       await using session = open()

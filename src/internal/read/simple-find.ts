@@ -1,4 +1,4 @@
-import type { FindManyOptions } from "typeorm"
+import { FindOperator, type FindManyOptions } from "typeorm"
 import type { ColumnPlan } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
 import { findSql, type FindShape } from "../sql/select-sql"
@@ -19,6 +19,10 @@ const SIMPLE_KEYS = new Set(["where", "order", "take", "skip", "relations"])
 
 const NO_OPTIONS: Record<string, unknown> = {}
 
+// The most values of an `In` compiled to `IN (?, …)`: each count is a statement of its own, so
+// longer lists (rare in a lookup) go through TypeORM rather than fill the statement caches.
+const MAX_LISTED = 16
+
 /**
  * What the options of one shape compile to; only the values differ between finds of a shape.
  * `at` is the position of the value among the where's values.
@@ -26,6 +30,7 @@ const NO_OPTIONS: Record<string, unknown> = {}
 interface CompiledShape {
   readonly sql: string
   readonly equal: readonly { readonly at: number; readonly column: ColumnPlan }[]
+  readonly listed: readonly { readonly at: number; readonly column: ColumnPlan }[]
   readonly prefixed: readonly number[]
   readonly keyset:
     { readonly at: number; readonly column: ColumnPlan; readonly tie: ColumnPlan } | undefined
@@ -72,6 +77,8 @@ export function compileSimpleFind(
         key += `>${value.side}:${value.tie.property.length}:${value.tie.property}`
       } else if (value instanceof PrefixCondition) {
         key += "~"
+      } else if (isPlainList(value)) {
+        key += `@${value.value.length}`
       } else if (isPlainValue(value)) {
         key += "="
       } else {
@@ -98,6 +105,11 @@ export function compileSimpleFind(
   if (!shape) return undefined
   const params: unknown[] = []
   for (const { at, column } of shape.equal) params.push(column.toDatabase(values[at]))
+  for (const { at, column } of shape.listed) {
+    for (const item of (values[at] as FindOperator<unknown[]>).value) {
+      params.push(column.toDatabase(item))
+    }
+  }
   for (const at of shape.prefixed) params.push((values[at] as PrefixCondition).pattern)
   if (shape.keyset) {
     const { at, column, tie } = shape.keyset
@@ -118,6 +130,7 @@ function compileShape(
 ): CompiledShape | null {
   const byProperty = columnsByProperty(plan)
   const equal: { at: number; column: ColumnPlan }[] = []
+  const listed: { at: number; column: ColumnPlan; count: number }[] = []
   const prefixed: { at: number; column: ColumnPlan }[] = []
   let keyset: (NonNullable<CompiledShape["keyset"]> & { side: KeysetCondition["side"] }) | undefined
   let at = 0
@@ -130,6 +143,8 @@ function compileShape(
       keyset = { at, column, tie, side: value.side }
     } else if (value instanceof PrefixCondition) {
       prefixed.push({ at, column })
+    } else if (value instanceof FindOperator) {
+      listed.push({ at, column, count: (value.value as unknown[]).length })
     } else {
       equal.push({ at, column })
     }
@@ -144,6 +159,7 @@ function compileShape(
   }
   const sql = findSql(plan, {
     where: equal.map((entry) => entry.column),
+    ...(listed.length > 0 ? { listed } : {}),
     ...(prefixed.length > 0 ? { prefixed: prefixed.map((entry) => entry.column) } : {}),
     ...(keyset ? { keyset } : {}),
     order,
@@ -153,6 +169,7 @@ function compileShape(
   return {
     sql,
     equal,
+    listed,
     prefixed: prefixed.map((entry) => entry.at),
     keyset: keyset && { at: keyset.at, column: keyset.column, tie: keyset.tie },
   }
@@ -172,6 +189,19 @@ function columnsByProperty(plan: EntityPlan): Map<string, ColumnPlan> {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value)
+}
+
+// TypeORM's `In([…])` of 1 to MAX_LISTED plain values. An empty list, or one holding null (never
+// equal to anything), stays with TypeORM, whose SQL for them differs by database.
+function isPlainList(value: unknown): value is FindOperator<unknown[]> {
+  if (!(value instanceof FindOperator) || value.type !== "in") return false
+  const list: unknown = value.value
+  return (
+    Array.isArray(list) &&
+    list.length > 0 &&
+    list.length <= MAX_LISTED &&
+    list.every((item) => isPlainValue(item))
+  )
 }
 
 function isPlainValue(value: unknown): boolean {

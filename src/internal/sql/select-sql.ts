@@ -54,6 +54,8 @@ export function selectLinkedSql(target: EntityPlan, link: LinkPlan, count: numbe
  */
 export interface FindShape {
   readonly where: readonly ColumnPlan[]
+  /** Columns compared with a list of `count` values (`IN (?, …)`), after the equalities. */
+  readonly listed?: readonly { readonly column: ColumnPlan; readonly count: number }[]
   /** Columns compared with a LIKE pattern (`PrefixCondition`), after the equalities. */
   readonly prefixed?: readonly ColumnPlan[]
   readonly keyset?: {
@@ -71,7 +73,7 @@ export interface FindShape {
 }
 
 /**
- * `SELECT … WHERE a = ? AND … [AND p LIKE ? ESCAPE '!' AND …] [AND k >= ? AND (k > ? OR (k = ? AND t > ?))] ORDER BY … LIMIT ?
+ * `SELECT … WHERE a = ? AND … [AND l IN (?, …) AND …] [AND p LIKE ? ESCAPE '!' AND …] [AND k >= ? AND (k > ? OR (k = ? AND t > ?))] ORDER BY … LIMIT ?
  * OFFSET ?`; parameters in that order (the LIMIT's only when it is not written in the text).
  */
 export function findSql(plan: EntityPlan, shape: FindShape): string {
@@ -79,6 +81,8 @@ export function findSql(plan: EntityPlan, shape: FindShape): string {
   // One string, no arrays in between.
   let key = "f:"
   for (const column of shape.where) key += `${column.index},`
+  if (shape.listed)
+    for (const { column, count } of shape.listed) key += `@${column.index}*${count},`
   if (shape.prefixed) for (const column of shape.prefixed) key += `~${column.index},`
   if (keyset) key += `|${keyset.side}:${keyset.column.index}:${keyset.tie.index}`
   key += "|"
@@ -97,6 +101,10 @@ export function findSql(plan: EntityPlan, shape: FindShape): string {
     const conditions = shape.where.map(
       (column) => `${column.sqlName} = ${dialect.placeholder(++parameter)}`,
     )
+    for (const { column, count } of shape.listed ?? []) {
+      const slots = Array.from({ length: count }, () => dialect.placeholder(++parameter))
+      conditions.push(`${column.sqlName} IN (${slots.join(", ")})`)
+    }
     for (const column of shape.prefixed ?? []) {
       conditions.push(`${column.sqlName} LIKE ${dialect.placeholder(++parameter)} ESCAPE '!'`)
     }

@@ -151,6 +151,39 @@ describe.each(DIALECTS)("compileSimpleFind on %s", (kind) => {
       expect(compile({ where: { name: "b" }, take: 7 })!.sql).toBe(seven.sql)
     })
 
+    it("In([…]) to an IN of one parameter per value after the equalities, as the database holds them", () => {
+      const compiled = compile({
+        where: {
+          orchestratorId: In([ID.toUpperCase()]),
+          name: In(["a", "b"]),
+          title: PrefixCondition.startsWith("t"),
+          profilePictureUrl: "p",
+        },
+      })!
+      expect(compiled.sql).toBe(
+        findSql(plan, {
+          where: [column("profilePictureUrl")],
+          listed: [
+            { column: column("orchestratorId"), count: 1 },
+            { column: column("name"), count: 2 },
+          ],
+          prefixed: [column("title")],
+          order: [],
+          take: false,
+          skip: false,
+        }),
+      )
+      const p = (n: number) => plan.dialect.placeholder(n)
+      expect(compiled.sql).toContain(
+        `${column("orchestratorId").sqlName} IN (${p(2)}) AND ${column("name").sqlName} IN (${p(3)}, ${p(4)})`,
+      )
+      expect(compiled.params).toEqual(["p", ID, "a", "b", "t%"])
+      // Each count of values is a statement of its own.
+      expect(compile({ where: { name: In(["a", "b", "c"]) } })!.sql).not.toBe(
+        compile({ where: { name: In(["a", "b"]) } })!.sql,
+      )
+    })
+
     it("differ from finds naming the same properties in another order or with other kinds of value", () => {
       const nameFirst = compile({ where: { name: "a", title: "t" } })!
       const titleFirst = compile({ where: { title: "t", name: "a" } })!
@@ -236,7 +269,12 @@ describe.each(DIALECTS)("compileSimpleFind on %s", (kind) => {
 
   describe("leaves to TypeORM (undefined)", () => {
     it.each([
-      ["In(...)", { where: { name: In(["a", "b"]) } }],
+      ["an empty In([])", { where: { name: In([]) } }],
+      ["In(...) holding null", { where: { name: In(["a", null]) } }],
+      [
+        "In(...) of more than 16 values",
+        { where: { name: In(Array.from({ length: 17 }, String)) } },
+      ],
       ["Equal(...)", { where: { name: Equal("a") } }],
       ["Not(...)", { where: { name: Not("a") } }],
       ["IsNull()", { where: { name: IsNull() } }],

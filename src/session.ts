@@ -52,7 +52,7 @@ export class Session implements AsyncDisposable {
   private readonly db: SessionConnection
   private readonly unitOfWork = new UnitOfWork()
   private readonly queue = new OperationQueue()
-  private managerProxy: EntityManager | undefined
+  private managerProxy: EntityManager | undefined = undefined
   private readonly readOnly: boolean
 
   /**

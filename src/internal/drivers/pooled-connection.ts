@@ -89,7 +89,7 @@ class PooledConnection implements Connection {
   private sent = false
   // Whether a transaction is open, while no query runner was built (then the runner's flags say).
   private active = false
-  private runner: QueryRunner | undefined
+  private runner: QueryRunner | undefined = undefined
   private released = false
 
   constructor(

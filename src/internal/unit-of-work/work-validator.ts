@@ -32,7 +32,7 @@ export function validateWork(work: Work, dataSource: DataSource): Work {
  */
 export class WorkValidator {
   private readonly packetLimit: number | undefined
-  private issues: Map<string, string[]> | undefined
+  private issues: Map<string, string[]> | undefined = undefined
 
   constructor(dataSource: DataSource) {
     this.packetLimit = packetLimitOf(dataSource)

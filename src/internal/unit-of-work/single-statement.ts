@@ -1,5 +1,5 @@
 import type { Connection } from "../drivers/connection"
-import { shapeAnchor } from "../shape-anchor"
+import { keepShapeOf } from "../shape-anchor"
 import type { UnitOfWork } from "./unit-of-work"
 import type { Work } from "./work"
 
@@ -45,15 +45,11 @@ export function writeWork(
 // The connection as the persister sees it for a single-statement commit: `run` sends the statement
 // alone. A second one would mean the work was not one statement after all: it is refused rather
 // than committed apart from the first. (A class: one object per commit, no closures.)
-const anchor = shapeAnchor()
-
 class Autocommitted implements Connection {
   readonly inTransaction = false
   private sent = false
 
-  constructor(private readonly connection: Connection) {
-    anchor(connection.dataSource, this)
-  }
+  constructor(private readonly connection: Connection) {}
 
   get dataSource(): Connection["dataSource"] {
     return this.connection.dataSource
@@ -93,3 +89,6 @@ class Autocommitted implements Connection {
     return this.connection.release(broken)
   }
 }
+
+// Keeps the class's map alive across full GCs (see shape-anchor.ts); its connection is never used.
+keepShapeOf(new Autocommitted({} as Connection))

@@ -19,6 +19,7 @@ import { readOnlyRefusal, refuseReadOnlyWork } from "./internal/read-only-guard"
 import { closeIdle, closeNow, rollbackNow } from "./internal/session-closer"
 import { SessionConnection } from "./internal/session-connection"
 import { SessionStatus } from "./internal/session-status"
+import { keepShapeOf } from "./internal/shape-anchor"
 import { flushWithEvents, type FlushControl } from "./internal/unit-of-work/flush-with-events"
 import { afterRead } from "./internal/unit-of-work/lifecycle-events"
 import { writeWork } from "./internal/unit-of-work/single-statement"
@@ -52,7 +53,7 @@ export class Session implements AsyncDisposable {
   private readonly db: SessionConnection
   private readonly unitOfWork = new UnitOfWork()
   private readonly queue = new OperationQueue()
-  private managerProxy: EntityManager | undefined
+  private managerProxy: EntityManager | undefined = undefined
   private readonly readOnly: boolean
 
   /**
@@ -384,3 +385,8 @@ export class Session implements AsyncDisposable {
     return translated
   }
 }
+
+// Keeps the maps of a session and of its parts (status, connection, unit of work, identity map,
+// undo log, queue) alive across full GCs: this one is never used, holds no data source and
+// connects nowhere.
+keepShapeOf(new Session())

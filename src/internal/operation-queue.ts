@@ -5,7 +5,7 @@
  */
 export class OperationQueue {
   // The last queued operation's settlement; undefined once it settled with nothing queued after.
-  private tail: Promise<void> | undefined
+  private tail: Promise<void> | undefined = undefined
 
   /** Whether no operation is running or waiting (one started now would run at once). */
   get idle(): boolean {

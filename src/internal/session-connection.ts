@@ -19,8 +19,8 @@ interface Resolved {
  * come out translated, naming the database (host and port, the password masked).
  */
 export class SessionConnection {
-  private resolved: Resolved | undefined
-  private held: Connection | undefined
+  private resolved: Resolved | undefined = undefined
+  private held: Connection | undefined = undefined
   /** What the sessions of the creating call chain held then (see session-chain.ts). */
   private readonly outer: readonly Holding[]
 

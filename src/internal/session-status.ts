@@ -5,7 +5,7 @@ import { type ConcreteDbError, SessionStateError } from "../errors"
 // refused until rollback()), closed (everything refused).
 export class SessionStatus {
   private state: "idle" | "active" | "failed" | "closed" = "idle"
-  private failure: ConcreteDbError | undefined
+  private failure: ConcreteDbError | undefined = undefined
 
   get isClosed(): boolean {
     return this.state === "closed"

@@ -3,6 +3,7 @@ import { CommitOutcomeUnknownError } from "../../errors"
 import { describeTarget } from "../describe-target"
 import type { DriverError, ErrorClassifier } from "../errors/error-classifier"
 import { resilienceOf, type ResilienceSettings } from "../resilience-settings"
+import { shapeAnchor } from "../shape-anchor"
 import type { Connection } from "./connection"
 import { logQuery } from "./log-query"
 import { markTransaction } from "./query-runner-flags"
@@ -83,13 +84,15 @@ export async function openPooledConnection(
 
 // One object per session with its methods on the prototype: a session per commit builds no
 // closures for them.
+const anchor = shapeAnchor()
+
 class PooledConnection implements Connection {
   private readonly settings: ResilienceSettings
   // Whether a statement went out on this checkout (or failed for good): nothing is resent after.
   private sent = false
   // Whether a transaction is open, while no query runner was built (then the runner's flags say).
   private active = false
-  private runner: QueryRunner | undefined
+  private runner: QueryRunner | undefined = undefined
   private released = false
 
   constructor(
@@ -98,6 +101,7 @@ class PooledConnection implements Connection {
     private checkout: Checkout,
   ) {
     this.settings = resilienceOf(dataSource)
+    anchor(dataSource, this)
   }
 
   get queryRunner(): QueryRunner {

@@ -72,61 +72,96 @@ export async function persistWork(
   }
 }
 
-async function insertBatch(
+function insertBatch(
   { plan, entities }: EntityBatch,
   connection: Connection,
   dialect: Dialect,
   turn: Turn,
   written: WrittenRows | undefined,
 ): Promise<void> {
-  if (plan.needsDatabaseIds) {
-    // Database-generated ids come back through TypeORM's insert; the snapshot follows later.
-    // Lifecycle events are the session's (lifecycle-events.ts), sent once for every insert.
-    await connection.queryRunner.manager
-      .createQueryBuilder()
-      .insert()
-      .into(plan.metadata.target)
-      .values(entities)
-      .callListeners(false)
-      .execute()
-    written?.inserted(plan, entities, 0, entities.length)
-    return
+  if (plan.needsDatabaseIds) return insertThroughTypeorm(plan, entities, connection, written)
+  // One group (no defaulted column, or one row, as in a commit of one message): no grouping map.
+  if (plan.defaulted.length === 0 || entities.length === 1) {
+    const key = entities.length === 1 ? unsetDefaultsKey(plan, entities[0]!) : ""
+    return insertGroup(plan, key, entities, connection, dialect, turn, written)
   }
+  return insertGroups(plan, entities, connection, dialect, turn, written)
+}
+
+async function insertThroughTypeorm(
+  plan: EntityPlan,
+  entities: object[],
+  connection: Connection,
+  written: WrittenRows | undefined,
+): Promise<void> {
+  // Database-generated ids come back through TypeORM's insert; the snapshot follows later.
+  // Lifecycle events are the session's (lifecycle-events.ts), sent once for every insert.
+  await connection.queryRunner.manager
+    .createQueryBuilder()
+    .insert()
+    .into(plan.metadata.target)
+    .values(entities)
+    .callListeners(false)
+    .execute()
+  written?.inserted(plan, entities, 0, entities.length)
+}
+
+async function insertGroups(
+  plan: EntityPlan,
+  entities: readonly object[],
+  connection: Connection,
+  dialect: Dialect,
+  turn: Turn,
+  written: WrittenRows | undefined,
+): Promise<void> {
   let groups = groupByUnsetDefaults(plan, entities, turn)
   if (groups instanceof Promise) groups = await groups
   for (const [key, group] of groups) {
-    const columns = key === "" ? plan.columns : plan.columnsWithout(key)
-    const writeRow = plan.rowWriter(key)
-    const width = columns.length
-    const maxRows = Math.max(
-      1,
-      Math.min(MAX_ROWS_PER_INSERT, Math.floor(dialect.maxParameters / width)),
-    )
-    let start = 0
-    while (start < group.length) {
-      // Parameters go straight into one flat array per statement; a row's values are read once
-      // and also become its snapshot.
-      const params = new Array<unknown>(Math.min(maxRows, group.length - start) * width)
-      let bytes = 0
-      let end = start
-      let offset = 0
-      while (end < group.length && end - start < maxRows) {
-        const entity = group[end]!
-        const snapshot = new Array<unknown>(plan.columns.length)
-        bytes += writeRow(entity, params, offset, snapshot)
-        // A row past the size budget waits for the next statement (its values are overwritten).
-        if (end > start && bytes > dialect.maxStatementBytes) break
-        offset += width
-        setSnapshot(entity, snapshot)
-        end += 1
-      }
-      params.length = offset
-      await connection.run(insertSql(plan, columns, end - start, key), params)
-      written?.inserted(plan, group, start, end)
-      start = end
-      const waiting = turn()
-      if (waiting) await waiting
+    await insertGroup(plan, key, group, connection, dialect, turn, written)
+  }
+}
+
+// The INSERTs of rows that leave the same defaulted columns unset (`key`), in chunks.
+async function insertGroup(
+  plan: EntityPlan,
+  key: string,
+  group: readonly object[],
+  connection: Connection,
+  dialect: Dialect,
+  turn: Turn,
+  written: WrittenRows | undefined,
+): Promise<void> {
+  const columns = key === "" ? plan.columns : plan.columnsWithout(key)
+  const writeRow = plan.rowWriter(key)
+  const width = columns.length
+  const maxRows = Math.max(
+    1,
+    Math.min(MAX_ROWS_PER_INSERT, Math.floor(dialect.maxParameters / width)),
+  )
+  let start = 0
+  while (start < group.length) {
+    // Parameters go straight into one flat array per statement; a row's values are read once
+    // and also become its snapshot.
+    const params = new Array<unknown>(Math.min(maxRows, group.length - start) * width)
+    let bytes = 0
+    let end = start
+    let offset = 0
+    while (end < group.length && end - start < maxRows) {
+      const entity = group[end]!
+      const snapshot = new Array<unknown>(plan.columns.length)
+      bytes += writeRow(entity, params, offset, snapshot)
+      // A row past the size budget waits for the next statement (its values are overwritten).
+      if (end > start && bytes > dialect.maxStatementBytes) break
+      offset += width
+      setSnapshot(entity, snapshot)
+      end += 1
     }
+    params.length = offset
+    await connection.run(insertSql(plan, columns, end - start, key), params)
+    written?.inserted(plan, group, start, end)
+    start = end
+    const waiting = turn()
+    if (waiting) await waiting
   }
 }
 
@@ -143,15 +178,20 @@ function groupByUnsetDefaults(
     return groups
   }
   const grouping = eachSliced(entities, turn, (entity) => {
-    let key = ""
-    for (const column of plan.defaulted) {
-      if (readColumn(entity, column) === undefined) key += `${column.index},`
-    }
+    const key = unsetDefaultsKey(plan, entity)
     const group = groups.get(key) as object[] | undefined
     if (group) group.push(entity)
     else groups.set(key, [entity])
   })
   return grouping ? grouping.then(() => groups) : groups
+}
+
+function unsetDefaultsKey(plan: EntityPlan, entity: object): string {
+  let key = ""
+  for (const column of plan.defaulted) {
+    if (readColumn(entity, column) === undefined) key += `${column.index},`
+  }
+  return key
 }
 
 async function update(change: ChangeSet, connection: Connection): Promise<void> {

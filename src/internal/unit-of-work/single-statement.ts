@@ -1,4 +1,5 @@
 import type { Connection } from "../drivers/connection"
+import { keepShapeOf } from "../shape-anchor"
 import type { UnitOfWork } from "./unit-of-work"
 import type { Work } from "./work"
 
@@ -88,3 +89,6 @@ class Autocommitted implements Connection {
     return this.connection.release(broken)
   }
 }
+
+// Keeps the class's map alive across full GCs (see shape-anchor.ts); its connection is never used.
+keepShapeOf(new Autocommitted({} as Connection))

@@ -39,22 +39,22 @@ export class UnitOfWork implements RowAdopter {
   private readonly identities = new IdentityMap()
   private readonly undoLog = new UndoLog()
   private readonly plans = new Map<unknown, EntityPlan>()
-  private dataSource: DataSource | undefined
-  private dialect: Dialect | undefined
+  private dataSource: DataSource | undefined = undefined
+  private dialect: Dialect | undefined = undefined
   /** Persisted objects added before the session knew its data source (created when needed). */
-  private toAttach: Set<object> | undefined
+  private toAttach: Set<object> | undefined = undefined
   /** Whether an entity of this session has listeners or subscribers (see `EntityPlan.events`). */
   private listened = false
   /** Entities hydrated by a read that still need their `afterLoad` broadcast. */
-  private hydrated: object[] | undefined
+  private hydrated: object[] | undefined = undefined
   /** The clock of the flush in progress (reset by `stageInserts`). */
   private turn: Turn = neverYield
   /** Counts additions to and removals from newObjects; as of the staged flush's end. */
   private newObjectChanges = 0
   private stagedChanges = 0
   // Built on first use: a session per commit or per read pays only for what it uses.
-  private planOfEntityFunction: ((entity: object) => EntityPlan) | undefined
-  private state: FlushState | undefined
+  private planOfEntityFunction: ((entity: object) => EntityPlan) | undefined = undefined
+  private state: FlushState | undefined = undefined
 
   /** `planFor` as a function of its own, for callbacks. */
   get planOfEntity(): (entity: object) => EntityPlan {

@@ -3,6 +3,7 @@ import { ValidationError, type ValidationIssue } from "../../errors"
 import { packetLimitOf } from "../drivers/mysql/mysql-packet-limit"
 import { readColumn, type ColumnPlan } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
+import { shapeAnchor } from "../shape-anchor"
 import type { ChangeSet, Work } from "./work"
 
 // Room in one packet for the statement's other parts (its header, other small values).
@@ -26,16 +27,19 @@ export function validateWork(work: Work, dataSource: DataSource): Work {
   return work
 }
 
+const anchor = shapeAnchor()
+
 /**
  * `validateWork` a row at a time, so that a large flush checks its rows in slices while it
  * computes them: `insert` and `update` note what is wrong, `finish` refuses the flush.
  */
 export class WorkValidator {
   private readonly packetLimit: number | undefined
-  private issues: Map<string, string[]> | undefined
+  private issues: Map<string, string[]> | undefined = undefined
 
   constructor(dataSource: DataSource) {
     this.packetLimit = packetLimitOf(dataSource)
+    anchor(dataSource, this)
   }
 
   /** Checks a new entity's row (its values as `prepareInsert` left them). */

@@ -5,6 +5,7 @@ import { AsyncLock } from "../../async-lock"
 import { describeTarget } from "../../describe-target"
 import type { Connection, OpenOptions } from "../connection"
 import { logQuery } from "../log-query"
+import { shapeAnchor } from "../../shape-anchor"
 import { markTransaction } from "../query-runner-flags"
 import { beginImmediate, runWaitingForLock } from "./sqlite-begin"
 import {
@@ -121,6 +122,8 @@ function largeCommitCheckpointer(state: SqliteState, db: Database): SqliteCheckp
   return state.checkpointer
 }
 
+const anchor = shapeAnchor()
+
 // A class, not an object of closures: a session per commit builds one per commit.
 class SqliteConnection implements Connection {
   readonly queryRunner: QueryRunner
@@ -137,6 +140,7 @@ class SqliteConnection implements Connection {
   ) {
     this.db = databaseOf(dataSource)
     this.queryRunner = dataSource.createQueryRunner()
+    anchor(dataSource, this)
   }
 
   get inTransaction(): boolean {

@@ -268,7 +268,9 @@ function dropConnectionAfter(start: string, dataSource: DataSource, db: TestData
     const query = connection.query.bind(connection)
     connection.query = (...args: unknown[]) => {
       const result = query(...args)
-      if ((args[0] as { sql?: string }).sql?.startsWith(start)) connection.stream.destroy()
+      // A statement goes as text and values, or as a command (or options) holding its text.
+      const sql = typeof args[0] === "string" ? args[0] : (args[0] as { sql?: string }).sql
+      if (sql?.startsWith(start)) connection.stream.destroy()
       return result
     }
   })

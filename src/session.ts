@@ -211,15 +211,7 @@ export class Session implements AsyncDisposable {
     target: EntityTarget<T>,
     options?: FindManyOptions<T>,
   ): Promise<T[]> {
-    return this.queue.run(async () => {
-      const metadata = checkedFindMetadata(await this.resolve(), target, options)
-      await this.flushNow()
-      const plan = this.unitOfWork.planOfTarget(metadata.target)
-      const found = await this.read(metadata.tableName, (connection) =>
-        findEntities(connection, this.unitOfWork, plan, target, options as FindManyOptions),
-      )
-      return this.loaded(found as T[])
-    })
+    return this.queue.run(() => this.findNow(target, options as FindManyOptions | undefined))
   }
 
   /** The first entity matching TypeORM find options, or null. */
@@ -351,6 +343,29 @@ export class Session implements AsyncDisposable {
     }
     const finishing = this.unitOfWork.afterFlush(work)
     if (finishing) await finishing
+  }
+
+  // `find` without a promise per step where nothing is waited for (a resolved data source, no
+  // staged work, a connection already held or free): a find's fixed cost is mostly these hops.
+  private async findNow<T extends ObjectLiteral>(
+    target: EntityTarget<T>,
+    options: FindManyOptions | undefined,
+  ): Promise<T[]> {
+    const resolving = this.db.resolve()
+    const resolved = resolving instanceof Promise ? await resolving : resolving
+    const metadata = checkedFindMetadata(resolved.dataSource, target, options)
+    if (this.unitOfWork.hasWork) await this.flushNow()
+    else this.status.assertUsable()
+    const plan = this.unitOfWork.planOfTarget(metadata.target)
+    let connection = this.connect()
+    if (connection instanceof Promise) connection = await connection
+    let found: object[]
+    try {
+      found = await findEntities(connection, this.unitOfWork, plan, target, options)
+    } catch (error) {
+      throw await this.fail(new StatementFailure(metadata.tableName, error))
+    }
+    return this.loaded(found as T[])
   }
 
   // Runs a read (or a manager call) on the connection; a database error fails the session.

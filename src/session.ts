@@ -186,13 +186,16 @@ export class Session implements AsyncDisposable {
    */
   get<T extends ObjectLiteral>(target: EntityTarget<T>, id: unknown): Promise<T | null> {
     return this.queue.run(async () => {
-      const dataSource = await this.resolve()
+      const resolving = this.db.resolve()
+      const { dataSource } = resolving instanceof Promise ? await resolving : resolving
       const plan = this.unitOfWork.planOfTarget(dataSource.getMetadata(target).target)
       const key = plan.keyOfId(id)
       let known = this.unitOfWork.lookup(plan, key)
-      if (!known) {
+      if (!known && this.unitOfWork.hasWork) {
         await this.flushNow()
         known = this.unitOfWork.lookup(plan, key)
+      } else if (!known) {
+        this.status.assertUsable()
       }
       if (known) return known as T
       if (!canMatch(plan, id)) return null

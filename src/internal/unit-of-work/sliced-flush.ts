@@ -14,9 +14,10 @@ import {
   wasDeleted,
   type LinkState,
 } from "./entity-state"
-import type { IdentityMap } from "./identity-map"
+import { IdentityMap } from "./identity-map"
+import { keepShapeOf } from "../shape-anchor"
 import { andThen, eachSliced, runSteps, type Turn } from "./slice-yield"
-import type { UndoLog } from "./undo-log"
+import { UndoLog } from "./undo-log"
 import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
 import type { WorkValidator } from "./work-validator"
 
@@ -131,7 +132,7 @@ export function completeWork(
   return andThen(runSteps(steps), finish)
 }
 
-/** Writes the work, recording each statement's rows once it succeeded (see `recorder`). */
+/** Writes the work, recording each statement's rows once it succeeded (see `Recorder`). */
 export function writeWork(
   state: FlushState,
   work: Work,
@@ -139,49 +140,70 @@ export function writeWork(
   dialect: Dialect,
   turn: Turn,
 ): Promise<void> {
-  return persistWork(work, connection, dialect, { turn, written: recorder(state) })
+  return persistWork(work, connection, dialect, { turn, written: new Recorder(state) })
 }
 
 /**
  * What a statement that succeeded means for the session: new objects become tracked, snapshots
  * and links move on, deleted objects are forgotten; the undo log remembers what they were.
+ * (A class: a flush builds one, and a commit of one row is one flush.)
  */
-function recorder({ deleted, identities, undoLog }: FlushState): WrittenRows {
-  return {
-    inserted(plan, entities, start, end) {
-      undoLog.recordInserts(entities, start, end)
-      for (let i = start; i < end; i += 1) {
-        const entity = entities[i]!
-        const identity = plan.identity(entity)
-        if (identity !== undefined) identities.set(plan.metadata, identity, entity)
-        // Rows inserted through TypeORM (database-generated ids) get their snapshot here.
-        if (!isPersisted(entity)) setSnapshot(entity, plan.snapshotRow(entity))
-      }
-    },
-    updated({ plan, entity }) {
-      undoLog.recordChange(entity)
-      setSnapshot(entity, plan.snapshotRow(entity))
-    },
-    linked(change) {
-      undoLog.recordChange(change.entity)
-      let links = linksOf(change.entity)
-      if (!links) setLinks(change.entity, (links = new Map() as LinkState))
-      else if (undoLog.ownsLinks(change.entity, links)) {
-        setLinks(change.entity, (links = new Map(links)))
-      }
-      links.set(change.link.relation, change.current)
-    },
-    deleted(plan, entities, start, end) {
-      for (let i = start; i < end; i += 1) {
-        const entity = entities[i]!
-        deleted.delete(entity)
-        undoLog.recordDelete(entity)
-        const identity = plan.identity(entity)
-        if (identity !== undefined) identities.delete(plan.metadata, identity, entity)
-      }
-    },
+class Recorder implements WrittenRows {
+  private readonly deletedObjects: Set<object>
+  private readonly identities: IdentityMap
+  private readonly undoLog: UndoLog
+
+  constructor(state: FlushState) {
+    this.deletedObjects = state.deleted
+    this.identities = state.identities
+    this.undoLog = state.undoLog
+  }
+
+  inserted(plan: EntityPlan, entities: readonly object[], start: number, end: number): void {
+    this.undoLog.recordInserts(entities, start, end)
+    for (let i = start; i < end; i += 1) {
+      const entity = entities[i]!
+      const identity = plan.identity(entity)
+      if (identity !== undefined) this.identities.set(plan.metadata, identity, entity)
+      // Rows inserted through TypeORM (database-generated ids) get their snapshot here.
+      if (!isPersisted(entity)) setSnapshot(entity, plan.snapshotRow(entity))
+    }
+  }
+
+  updated({ plan, entity }: ChangeSet): void {
+    this.undoLog.recordChange(entity)
+    setSnapshot(entity, plan.snapshotRow(entity))
+  }
+
+  linked(change: LinkChange): void {
+    this.undoLog.recordChange(change.entity)
+    let links = linksOf(change.entity)
+    if (!links) setLinks(change.entity, (links = new Map() as LinkState))
+    else if (this.undoLog.ownsLinks(change.entity, links)) {
+      setLinks(change.entity, (links = new Map(links)))
+    }
+    links.set(change.link.relation, change.current)
+  }
+
+  deleted(plan: EntityPlan, entities: readonly object[], start: number, end: number): void {
+    for (let i = start; i < end; i += 1) {
+      const entity = entities[i]!
+      this.deletedObjects.delete(entity)
+      this.undoLog.recordDelete(entity)
+      const identity = plan.identity(entity)
+      if (identity !== undefined) this.identities.delete(plan.metadata, identity, entity)
+    }
   }
 }
+
+// Keeps the class's map alive across full GCs (see shape-anchor.ts); it records nothing.
+keepShapeOf(
+  new Recorder({
+    deleted: new Set(),
+    identities: new IdentityMap(),
+    undoLog: new UndoLog(),
+  } as FlushState),
+)
 
 /**
  * The end of a flush whose statements all succeeded: its new objects are staged no more;

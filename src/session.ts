@@ -208,7 +208,8 @@ export class Session implements AsyncDisposable {
 
   /**
    * Entities matching TypeORM find options, read inside the transaction after a flush. Simple
-   * finds (column equality, order, take, skip) run on the session's own fast path.
+   * finds (column equality, `In([...])` of up to 16 values, order, take, skip) run on the
+   * session's own fast path; anything else goes through TypeORM's `find`.
    */
   find<T extends ObjectLiteral>(
     target: EntityTarget<T>,

@@ -123,7 +123,7 @@ export class Session implements AsyncDisposable {
 
   /** Writes staged work inside the open transaction (beginning one if needed). */
   flush(): Promise<void> {
-    return this.queue.run(() => this.flushNow())
+    return this.queue.run(() => this.flushNow() ?? Promise.resolve())
   }
 
   /** Flushes, then commits. The session stays usable; the next use begins a new transaction. */
@@ -191,11 +191,10 @@ export class Session implements AsyncDisposable {
       const plan = this.unitOfWork.planOfTarget(dataSource.getMetadata(target).target)
       const key = plan.keyOfId(id)
       let known = this.unitOfWork.lookup(plan, key)
-      if (!known && this.unitOfWork.hasWork) {
-        await this.flushNow()
+      if (!known) {
+        const flushing = this.flushNow()
+        if (flushing) await flushing
         known = this.unitOfWork.lookup(plan, key)
-      } else if (!known) {
-        this.status.assertUsable()
       }
       if (known) return known as T
       if (!canMatch(plan, id)) return null
@@ -241,9 +240,7 @@ export class Session implements AsyncDisposable {
       this.unitOfWork.revert(entity)
       await this.flushNow()
       const plan = this.unitOfWork.planFor(entity)
-      const ids = plan.primary.map((column) =>
-        column.toDatabase((entity as Record<string, unknown>)[column.property!]),
-      )
+      const ids = plan.primaryValues(entity)
       const row = await this.read(plan.metadata.tableName, (connection) =>
         findRowById(connection, plan, ids),
       )
@@ -323,9 +320,13 @@ export class Session implements AsyncDisposable {
     return connection
   }
 
-  private async flushNow(committing = false): Promise<void> {
+  // Without a promise when nothing is staged: a read in a session of its own waits for nothing.
+  private flushNow(committing = false): Promise<void> | undefined {
     this.status.assertUsable()
-    if (!this.unitOfWork.hasWork) return
+    return this.unitOfWork.hasWork ? this.flushStaged(committing) : undefined
+  }
+
+  private async flushStaged(committing: boolean): Promise<void> {
     if (!this.db.dataSource) {
       const resolving = this.db.resolve()
       if (resolving instanceof Promise) await resolving
@@ -358,8 +359,8 @@ export class Session implements AsyncDisposable {
     const resolving = this.db.resolve()
     const resolved = resolving instanceof Promise ? await resolving : resolving
     const metadata = checkedFindMetadata(resolved.dataSource, target, options)
-    if (this.unitOfWork.hasWork) await this.flushNow()
-    else this.status.assertUsable()
+    const flushing = this.flushNow()
+    if (flushing) await flushing
     const plan = this.unitOfWork.planOfTarget(metadata.target)
     let connection = this.connect()
     if (connection instanceof Promise) connection = await connection

@@ -156,6 +156,13 @@ export class EntityPlan {
     return this.primary.map((column) => column.key(row[column.index])).join("\u0000")
   }
 
+  /** The database values of an entity's primary-key columns, in key order. */
+  primaryValues(entity: object): unknown[] {
+    return this.primary.map((column) =>
+      column.toDatabase((entity as Record<string, unknown>)[column.property!]),
+    )
+  }
+
   /** The identity a primary-key value has (for a single-column key). */
   keyOfId(id: unknown): string {
     if (this.primary.length !== 1) {

@@ -7,9 +7,8 @@ import type {
   ObjectLiteral,
 } from "typeorm"
 import { getDataSource } from "./create-data-source"
-import { type ConcreteDbError, NotFoundError } from "./errors"
+import { NotFoundError } from "./errors"
 import { assertEntityObject } from "./internal/assert-entity-object"
-import type { Connection } from "./internal/drivers/connection"
 import { StatementFailure } from "./internal/errors/statement-failure"
 import { managerProxy } from "./internal/manager-proxy"
 import { OperationQueue } from "./internal/operation-queue"
@@ -19,9 +18,9 @@ import { readOnlyRefusal, refuseReadOnlyWork } from "./internal/read-only-guard"
 import { closeIdle, closeNow, rollbackNow } from "./internal/session-closer"
 import { SessionConnection } from "./internal/session-connection"
 import { SessionStatus } from "./internal/session-status"
+import { SessionTransaction } from "./internal/session-transaction"
 import { keepShapeOf } from "./internal/shape-anchor"
-import { flushWithEvents, type FlushControl } from "./internal/unit-of-work/flush-with-events"
-import { afterRead } from "./internal/unit-of-work/lifecycle-events"
+import { flushWithEvents } from "./internal/unit-of-work/flush-with-events"
 import { writeWork } from "./internal/unit-of-work/single-statement"
 import { UnitOfWork } from "./internal/unit-of-work/unit-of-work"
 import { isEmptyWork } from "./internal/unit-of-work/work"
@@ -53,6 +52,7 @@ export class Session implements AsyncDisposable {
   private readonly db: SessionConnection
   private readonly unitOfWork = new UnitOfWork()
   private readonly queue = new OperationQueue()
+  private readonly tx: SessionTransaction
   private managerProxy: EntityManager | undefined = undefined
   private readonly readOnly: boolean
 
@@ -68,6 +68,7 @@ export class Session implements AsyncDisposable {
       (resolved, dialect) => this.unitOfWork.bind(resolved, dialect),
       this.readOnly,
     )
+    this.tx = new SessionTransaction(this.db, this.status, this.unitOfWork)
   }
 
   /** Whether the session holds a connection (from its first use to commit, rollback or close). */
@@ -118,7 +119,7 @@ export class Session implements AsyncDisposable {
 
   /** Begins the transaction now instead of on first use. */
   begin(): Promise<void> {
-    return this.queue.run(() => this.beginNow().then(() => undefined))
+    return this.queue.run(() => this.tx.begin().then(() => undefined))
   }
 
   /** Writes staged work inside the open transaction (beginning one if needed). */
@@ -137,7 +138,7 @@ export class Session implements AsyncDisposable {
         try {
           await connection.commit()
         } catch (error) {
-          throw await this.fail(error)
+          throw await this.tx.fail(error)
         }
       }
       this.unitOfWork.committed()
@@ -198,10 +199,10 @@ export class Session implements AsyncDisposable {
       }
       if (known) return known as T
       if (!canMatch(plan, id)) return null
-      const row = await this.read(plan.metadata.tableName, (connection) =>
+      const row = await this.tx.read(plan.metadata.tableName, (connection) =>
         findRowById(connection, plan, [plan.primary[0]!.toDatabase(id)]),
       )
-      return row ? (this.loaded(this.unitOfWork.adoptRow(plan, row)) as T) : null
+      return row ? (this.tx.loaded(this.unitOfWork.adoptRow(plan, row)) as T) : null
     })
   }
 
@@ -214,7 +215,31 @@ export class Session implements AsyncDisposable {
     target: EntityTarget<T>,
     options?: FindManyOptions<T>,
   ): Promise<T[]> {
-    return this.queue.run(() => this.findNow(target, options as FindManyOptions | undefined))
+    // No promise per step where nothing is waited for (a resolved data source, no staged work, a
+    // connection already held or free): a find's fixed cost is mostly these hops.
+    return this.queue.run(async () => {
+      const resolving = this.db.resolve()
+      const resolved = resolving instanceof Promise ? await resolving : resolving
+      const metadata = checkedFindMetadata(resolved.dataSource, target, options)
+      const flushing = this.flushNow()
+      if (flushing) await flushing
+      const plan = this.unitOfWork.planOfTarget(metadata.target)
+      let connection = this.tx.connect()
+      if (connection instanceof Promise) connection = await connection
+      let found: object[]
+      try {
+        found = await findEntities(
+          connection,
+          this.unitOfWork,
+          plan,
+          target,
+          options as FindManyOptions,
+        )
+      } catch (error) {
+        throw await this.tx.fail(new StatementFailure(metadata.tableName, error))
+      }
+      return this.tx.loaded(found as T[])
+    })
   }
 
   /** The first entity matching TypeORM find options, or null. */
@@ -235,13 +260,13 @@ export class Session implements AsyncDisposable {
   refresh<T extends object>(entity: T): Promise<T> {
     assertEntityObject(entity, "refresh")
     return this.queue.run(async () => {
-      await this.resolve()
+      await this.db.resolve()
       // The entity's own changes are discarded, not written; everything else is flushed.
       this.unitOfWork.revert(entity)
       await this.flushNow()
       const plan = this.unitOfWork.planFor(entity)
       const ids = plan.primaryValues(entity)
-      const row = await this.read(plan.metadata.tableName, (connection) =>
+      const row = await this.tx.read(plan.metadata.tableName, (connection) =>
         findRowById(connection, plan, ids),
       )
       if (!row) {
@@ -250,7 +275,7 @@ export class Session implements AsyncDisposable {
         )
       }
       this.unitOfWork.refreshFromRow(plan, entity, row)
-      return this.loaded(entity)
+      return this.tx.loaded(entity)
     })
   }
 
@@ -268,8 +293,8 @@ export class Session implements AsyncDisposable {
       call: (run) =>
         this.queue.run(async () => {
           await this.flushNow()
-          await this.beginNow()
-          return this.read(undefined, (connection) => run(connection.queryRunner.manager))
+          await this.tx.begin()
+          return this.tx.read(undefined, (connection) => run(connection.queryRunner.manager))
         }),
       openManager: () => {
         const connection = this.db.current
@@ -281,44 +306,11 @@ export class Session implements AsyncDisposable {
   }
 
   /** The data source this session works on (initialized). */
-  getDataSource(): Promise<DataSource> {
-    return this.resolve()
-  }
-
-  // Internals from here on.
-  private async resolve(): Promise<DataSource> {
+  async getDataSource(): Promise<DataSource> {
     return (await this.db.resolve()).dataSource
   }
 
-  // Takes the connection (on SQLite: waits for its turn); reads need nothing more. Without a
-  // promise when nothing is waited for (see SessionConnection.take).
-  private connect(): Connection | Promise<Connection> {
-    this.status.assertUsable()
-    const held = this.db.current
-    if (held) return held
-    const taking = this.db.take()
-    if (taking instanceof Promise) {
-      return taking.then((connection) => {
-        this.status.activate()
-        return connection
-      })
-    }
-    this.status.activate()
-    return taking
-  }
-
-  // Takes the connection and opens the transaction writes happen in.
-  private async beginNow(): Promise<Connection> {
-    const connection = await this.connect()
-    if (!connection.inTransaction) {
-      try {
-        await connection.begin()
-      } catch (error) {
-        throw await this.fail(error)
-      }
-    }
-    return connection
-  }
+  // Internals from here on.
 
   // Without a promise when nothing is staged: a read in a session of its own waits for nothing.
   private flushNow(committing = false): Promise<void> | undefined {
@@ -334,75 +326,20 @@ export class Session implements AsyncDisposable {
     let inserts = this.unitOfWork.stageInserts()
     if (inserts instanceof Promise) inserts = await inserts
     if (this.readOnly) return refuseReadOnlyWork(this.unitOfWork, inserts)
-    if (this.unitOfWork.listening) return flushWithEvents(this.unitOfWork, inserts, this.control())
+    if (this.unitOfWork.listening) return flushWithEvents(this.unitOfWork, inserts, this.tx)
     let work = this.unitOfWork.completeWork(inserts, new Date())
     if (work instanceof Promise) work = await work
     if (isEmptyWork(work)) return
-    let connection = this.connect()
+    let connection = this.tx.connect()
     if (connection instanceof Promise) connection = await connection
     try {
       await writeWork(this.unitOfWork, work, connection, committing)
     } catch (error) {
       this.unitOfWork.abandon(work)
-      throw await this.fail(error)
+      throw await this.tx.fail(error)
     }
     const finishing = this.unitOfWork.afterFlush(work)
     if (finishing) await finishing
-  }
-
-  // `find` without a promise per step where nothing is waited for (a resolved data source, no
-  // staged work, a connection already held or free): a find's fixed cost is mostly these hops.
-  private async findNow<T extends ObjectLiteral>(
-    target: EntityTarget<T>,
-    options: FindManyOptions | undefined,
-  ): Promise<T[]> {
-    const resolving = this.db.resolve()
-    const resolved = resolving instanceof Promise ? await resolving : resolving
-    const metadata = checkedFindMetadata(resolved.dataSource, target, options)
-    const flushing = this.flushNow()
-    if (flushing) await flushing
-    const plan = this.unitOfWork.planOfTarget(metadata.target)
-    let connection = this.connect()
-    if (connection instanceof Promise) connection = await connection
-    let found: object[]
-    try {
-      found = await findEntities(connection, this.unitOfWork, plan, target, options)
-    } catch (error) {
-      throw await this.fail(new StatementFailure(metadata.tableName, error))
-    }
-    return this.loaded(found as T[])
-  }
-
-  // Runs a read (or a manager call) on the connection; a database error fails the session.
-  private async read<T>(
-    table: string | undefined,
-    operation: (connection: Connection) => Promise<T>,
-  ): Promise<T> {
-    const connection = await this.connect()
-    try {
-      return await operation(connection)
-    } catch (error) {
-      throw await this.fail(new StatementFailure(table, error))
-    }
-  }
-
-  // What a read returns, once `afterLoad` listeners ran for the entities it hydrated (if any).
-  private loaded<T>(value: T): T | Promise<T> {
-    return afterRead(this.unitOfWork, this.db.current!, value)
-  }
-
-  private control(): FlushControl {
-    return { begin: () => this.beginNow(), fail: (error) => this.fail(error) }
-  }
-
-  // The transaction cannot go on: roll it back on the database, undo what it wrote in memory,
-  // and refuse further work until rollback() (so the caller notices).
-  private async fail(error: unknown): Promise<ConcreteDbError> {
-    const translated = this.db.translate(error)
-    await this.db.giveBack()
-    this.unitOfWork.undoTransaction()
-    this.status.fail(translated)
-    return translated
   }
 }
 

@@ -94,6 +94,8 @@ class PooledConnection implements Connection {
   private active = false
   private runner: QueryRunner | undefined = undefined
   private released = false
+  // Whether a statement saw this client's connection lost: it never goes back to the pool.
+  private lost = false
 
   constructor(
     readonly dataSource: DataSource,
@@ -166,6 +168,7 @@ class PooledConnection implements Connection {
   }
 
   async release(broken = false): Promise<void> {
+    if (this.lost) broken = true
     if (!broken && this.inTransaction && !this.released) {
       try {
         await this.control("ROLLBACK", false)
@@ -214,8 +217,10 @@ class PooledConnection implements Connection {
         this.sent = true
         return result
       } catch (error) {
-        if (attempt >= MAX_RECONNECTS || !isConnectionLost(this.driver, error)) {
+        const lost = isConnectionLost(this.driver, error)
+        if (attempt >= MAX_RECONNECTS || !lost) {
           this.sent = true
+          this.lost = lost
           throw error
         }
         await this.reconnect()
@@ -241,6 +246,7 @@ class PooledConnection implements Connection {
         }
         if (attempt >= MAX_RECONNECTS || !this.driver.neverSent(error)) {
           this.sent = true
+          this.lost = true
           throw outcomeUnknown(this.dataSource, "the statement it committed by itself", error)
         }
         await this.reconnect()

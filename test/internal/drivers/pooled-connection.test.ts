@@ -249,6 +249,17 @@ describe("openPooledConnection", () => {
     expect(pool.taken()).toBe(1)
   })
 
+  it("discards a client whose connection was lost under a statement alone, never giving it back to the pool", async () => {
+    const client = new FakeClient(1)
+    client.failures.push(lost())
+    const pool = fakePool([client])
+    const connection = await openPooledConnection(pool.dataSource, pool.driver)
+    await connection.runAlone("INSERT INTO t VALUES (1)", []).catch(() => undefined)
+    await connection.release()
+    expect(pool.discarded).toEqual([1])
+    expect(pool.released).toEqual([])
+  })
+
   it("prepares a fresh connection before a statement alone (the per-connection statement timeout)", async () => {
     const client = new FakeClient(1)
     const pool = fakePool([client])

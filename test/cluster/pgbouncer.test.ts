@@ -141,10 +141,17 @@ describeCluster("concrete-db behind PgBouncer (transaction pooling)", () => {
       session.add(Object.assign(new User(), { email }))
       await session.flush()
       if (runs === 1) {
+        const client = (session.manager.queryRunner as unknown as { databaseConnection: Client })
+          .databaseConnection
+        const lost = new Promise((resolve) => client.once("error", resolve))
         const [row] = await session.manager.query<Array<{ pid: number }>>(
           "SELECT pg_backend_pid() AS pid",
         )
         await primaryQuery("SELECT pg_terminate_backend($1)", [row!.pid])
+        // pg_terminate_backend only signals the server process. Until PgBouncer has passed
+        // the loss on to this client, COMMIT may still reach the dying connection, and then
+        // whether it committed is rightly unknown (CommitOutcomeUnknownError, not retried).
+        await lost
       }
     }, dataSource)
     expect(runs).toBe(2)

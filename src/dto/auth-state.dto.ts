@@ -1,5 +1,4 @@
-import { IsNotEmpty, IsString } from "class-validator"
-import { MaxLength, StorableText } from "./validators"
+import { NonEmptyText } from "./field-rules"
 
 /**
  * A new OAuth `state` (unique) and the URL to send the user to when the provider calls back.
@@ -8,15 +7,9 @@ import { MaxLength, StorableText } from "./validators"
  * const create = await parseDto(AuthStateCreate, { state, destinationUrl: "/dashboard" })
  */
 export class AuthStateCreate {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
-  @StorableText()
+  @NonEmptyText(128)
   state!: string
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
-  @StorableText()
+  @NonEmptyText(128)
   destinationUrl!: string
 }

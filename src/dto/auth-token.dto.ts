@@ -1,5 +1,5 @@
-import { IsNotEmpty, IsString, IsUUID } from "class-validator"
-import { MaxLength, StorableText } from "./validators"
+import { IsUUID } from "class-validator"
+import { NonEmptyText } from "./field-rules"
 
 /**
  * A user's OAuth refresh token (one per user).
@@ -8,10 +8,7 @@ import { MaxLength, StorableText } from "./validators"
  * const create = await parseDto(AuthTokenCreate, { refreshToken, userId: user.id })
  */
 export class AuthTokenCreate {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
-  @StorableText()
+  @NonEmptyText(128)
   refreshToken!: string
 
   @IsUUID()

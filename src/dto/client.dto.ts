@@ -1,10 +1,17 @@
-import { IsNotEmpty, IsNumber, IsString, IsUUID, Max, Min } from "class-validator"
-import { IsOptionalNotNull, MaxLength, StorableText } from "./validators"
+import { IsNumber, IsUUID, Max, Min } from "class-validator"
+import { IsOptionalNotNull } from "./validators"
+import { allOf, NonEmptyText } from "./field-rules"
 
 /** Lowest and highest LLM temperature a client accepts. */
 export const TEMPERATURE_RANGE = { min: 0, max: 2 } as const
 
-const FINITE = { allowNaN: false, allowInfinity: false }
+/** A finite number within `TEMPERATURE_RANGE`. */
+const Temperature = (): PropertyDecorator =>
+  allOf(
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(TEMPERATURE_RANGE.min),
+    Max(TEMPERATURE_RANGE.max),
+  )
 
 /**
  * A new LLM client of an operator: provider (default `"OpenAI"`), model (default `"gpt-4o-mini"`)
@@ -15,23 +22,15 @@ const FINITE = { allowNaN: false, allowInfinity: false }
  */
 export class ClientCreate {
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(32)
-  @StorableText()
+  @NonEmptyText(32)
   client?: string
 
   @IsOptionalNotNull()
-  @IsNumber(FINITE)
-  @Min(TEMPERATURE_RANGE.min)
-  @Max(TEMPERATURE_RANGE.max)
+  @Temperature()
   temperature?: number
 
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(32)
-  @StorableText()
+  @NonEmptyText(32)
   model?: string
 
   @IsUUID()
@@ -50,22 +49,14 @@ export class ClientCreate {
  */
 export class ClientUpdate {
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(32)
-  @StorableText()
+  @NonEmptyText(32)
   client?: string
 
   @IsOptionalNotNull()
-  @IsNumber(FINITE)
-  @Min(TEMPERATURE_RANGE.min)
-  @Max(TEMPERATURE_RANGE.max)
+  @Temperature()
   temperature?: number
 
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(32)
-  @StorableText()
+  @NonEmptyText(32)
   model?: string
 }

@@ -1,5 +1,5 @@
-import { IsNotEmpty, IsString } from "class-validator"
-import { LONG_TEXT_MAX_BYTES, MaxLength, MaxUtf8Bytes, StorableText } from "./validators"
+import { LONG_TEXT_MAX_BYTES } from "./validators"
+import { NonEmptyText, SizedText } from "./field-rules"
 
 /**
  * A log line: its level (`"info"`, `"error"`, …, at most 10 characters) and its message.
@@ -8,14 +8,9 @@ import { LONG_TEXT_MAX_BYTES, MaxLength, MaxUtf8Bytes, StorableText } from "./va
  * const create = await parseDto(LogCreate, { level: "info", message: "Project finished" })
  */
 export class LogCreate {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(10)
-  @StorableText()
+  @NonEmptyText(10)
   level!: string
 
-  @IsString()
-  @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @StorableText()
+  @SizedText(LONG_TEXT_MAX_BYTES)
   message!: string
 }

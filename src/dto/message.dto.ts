@@ -1,4 +1,4 @@
-import { IsIn, IsJSON, IsNotEmpty, IsOptional, IsString, IsUUID } from "class-validator"
+import { IsIn, IsJSON, IsOptional, IsString, IsUUID } from "class-validator"
 import { MESSAGE_STATUSES, type MessageStatus } from "../entities/message.entity"
 import {
   ExactlyOneOf,
@@ -11,8 +11,13 @@ import {
   StorableText,
   WHEN_SET,
 } from "./validators"
+import { allOf, NonEmptyText, SizedText } from "./field-rules"
 
 const SENDERS = ["userId", "operatorId"] as const
+
+/** One of the message statuses (`"init"`, …). */
+const Status = (): PropertyDecorator =>
+  allOf(IsString(), MaxLength(16), IsIn(MESSAGE_STATUSES), StorableText())
 
 // JSON.parse of an oversized content would be wasted work: MaxUtf8Bytes already rejects it.
 const JSON_WHEN_NOT_OVERSIZED = {
@@ -35,10 +40,7 @@ const JSON_WHEN_NOT_OVERSIZED = {
  * })
  */
 export class MessageCreate {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  @StorableText()
+  @NonEmptyText(64)
   type!: string
 
   @IsString()
@@ -48,16 +50,11 @@ export class MessageCreate {
   content!: string
 
   @IsOptional()
-  @IsString()
-  @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @StorableText()
+  @SizedText(LONG_TEXT_MAX_BYTES)
   prompt?: string | null
 
   @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(16)
-  @IsIn(MESSAGE_STATUSES)
-  @StorableText()
+  @Status()
   status?: MessageStatus
 
   @IsUUID()
@@ -80,9 +77,6 @@ export class MessageCreate {
  */
 export class MessageUpdate {
   @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(16)
-  @IsIn(MESSAGE_STATUSES)
-  @StorableText()
+  @Status()
   status?: MessageStatus
 }

@@ -1,13 +1,6 @@
-import { IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID } from "class-validator"
-import { PROFILE_PICTURE_URL_LENGTH } from "../mixins/profile-picture.mixin"
-import {
-  IsOptionalNotNull,
-  MaxLength,
-  MaxUtf8Bytes,
-  StorableText,
-  PROFILE_PICTURE_URL_OPTIONS,
-  TEXT_MAX_BYTES,
-} from "./validators"
+import { IsOptional, IsUUID } from "class-validator"
+import { IsOptionalNotNull, TEXT_MAX_BYTES } from "./validators"
+import { NonEmptyText, ProfilePictureUrl, SizedText } from "./field-rules"
 
 /**
  * A new operator of an orchestrator: its instructions, a name unique within the orchestrator, a
@@ -22,31 +15,20 @@ import {
  * })
  */
 export class OperatorCreate {
-  @IsString()
-  @MaxUtf8Bytes(TEXT_MAX_BYTES)
-  @StorableText()
+  @SizedText(TEXT_MAX_BYTES)
   instructions!: string
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  @StorableText()
+  @NonEmptyText(64)
   name!: string
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(32)
-  @StorableText()
+  @NonEmptyText(32)
   title!: string
 
   @IsUUID()
   orchestratorId!: string
 
   @IsOptional()
-  @IsString()
-  @MaxLength(PROFILE_PICTURE_URL_LENGTH)
-  @IsUrl(PROFILE_PICTURE_URL_OPTIONS)
-  @StorableText()
+  @ProfilePictureUrl()
   profilePictureUrl?: string | null
 }
 
@@ -59,22 +41,14 @@ export class OperatorCreate {
  */
 export class OperatorUpdate {
   @IsOptionalNotNull()
-  @IsString()
-  @MaxUtf8Bytes(TEXT_MAX_BYTES)
-  @StorableText()
+  @SizedText(TEXT_MAX_BYTES)
   instructions?: string
 
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  @StorableText()
+  @NonEmptyText(64)
   name?: string
 
   @IsOptional()
-  @IsString()
-  @MaxLength(PROFILE_PICTURE_URL_LENGTH)
-  @IsUrl(PROFILE_PICTURE_URL_OPTIONS)
-  @StorableText()
+  @ProfilePictureUrl()
   profilePictureUrl?: string | null
 }

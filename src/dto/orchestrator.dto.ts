@@ -1,5 +1,6 @@
-import { IsNotEmpty, IsString, IsUUID } from "class-validator"
-import { IsOptionalNotNull, MaxLength, StorableText } from "./validators"
+import { IsUUID } from "class-validator"
+import { IsOptionalNotNull } from "./validators"
+import { NonEmptyText } from "./field-rules"
 
 /**
  * A new orchestrator of a user: its type (`"software"`, …) and a name unique for that user.
@@ -8,16 +9,10 @@ import { IsOptionalNotNull, MaxLength, StorableText } from "./validators"
  * const create = await parseDto(OrchestratorCreate, { type: "software", name: "Acme", userId })
  */
 export class OrchestratorCreate {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(32)
-  @StorableText()
+  @NonEmptyText(32)
   type!: string
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(32)
-  @StorableText()
+  @NonEmptyText(32)
   name!: string
 
   @IsUUID()
@@ -32,9 +27,6 @@ export class OrchestratorCreate {
  */
 export class OrchestratorUpdate {
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(32)
-  @StorableText()
+  @NonEmptyText(32)
   name?: string
 }

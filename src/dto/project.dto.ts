@@ -1,5 +1,6 @@
-import { IsNotEmpty, IsOptional, IsString, IsUUID } from "class-validator"
-import { IsOptionalNotNull, MaxLength, StorableText } from "./validators"
+import { IsOptional, IsUUID } from "class-validator"
+import { IsOptionalNotNull } from "./validators"
+import { NonEmptyText } from "./field-rules"
 
 /**
  * A new project of an orchestrator: a name unique within it, and optionally its executive and
@@ -10,10 +11,7 @@ import { IsOptionalNotNull, MaxLength, StorableText } from "./validators"
  * const create = await parseDto(ProjectCreate, { name: "Landing page", orchestratorId })
  */
 export class ProjectCreate {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  @StorableText()
+  @NonEmptyText(64)
   name!: string
 
   @IsUUID()
@@ -37,10 +35,7 @@ export class ProjectCreate {
  */
 export class ProjectUpdate {
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  @StorableText()
+  @NonEmptyText(64)
   name?: string
 
   @IsOptional()

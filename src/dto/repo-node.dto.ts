@@ -1,12 +1,6 @@
-import { IsNotEmpty, IsOptional, IsString, IsUUID } from "class-validator"
-import {
-  IsOptionalNotNull,
-  LONG_TEXT_MAX_BYTES,
-  MaxLength,
-  MaxUtf8Bytes,
-  StorableText,
-  TEXT_MAX_BYTES,
-} from "./validators"
+import { IsOptional, IsUUID } from "class-validator"
+import { IsOptionalNotNull, LONG_TEXT_MAX_BYTES, TEXT_MAX_BYTES } from "./validators"
+import { NonEmptyText, SizedText, Text } from "./field-rules"
 
 /**
  * A new node of a repository tree: a directory, file or chunk (`partitionType`) of `org/repo` on
@@ -26,48 +20,28 @@ import {
  * })
  */
 export class RepoNodeCreate {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
-  @StorableText()
+  @NonEmptyText(255)
   org!: string
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
-  @StorableText()
+  @NonEmptyText(255)
   repo!: string
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(16)
-  @StorableText()
+  @NonEmptyText(16)
   partitionType!: string
 
-  @IsString()
-  @MaxLength(255)
-  @StorableText()
+  @Text(255)
   name!: string
 
-  @IsString()
-  @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @StorableText()
+  @SizedText(LONG_TEXT_MAX_BYTES)
   summary!: string
 
-  @IsString()
-  @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @StorableText()
+  @SizedText(LONG_TEXT_MAX_BYTES)
   childrenSummaries!: string
 
-  @IsString()
-  @MaxUtf8Bytes(TEXT_MAX_BYTES)
-  @StorableText()
+  @SizedText(TEXT_MAX_BYTES)
   absPath!: string
 
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
-  @StorableText()
+  @NonEmptyText(255)
   branch!: string
 
   @IsOptional()
@@ -84,55 +58,35 @@ export class RepoNodeCreate {
  */
 export class RepoNodeUpdate {
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
-  @StorableText()
+  @NonEmptyText(255)
   org?: string
 
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
-  @StorableText()
+  @NonEmptyText(255)
   repo?: string
 
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(16)
-  @StorableText()
+  @NonEmptyText(16)
   partitionType?: string
 
   @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(255)
-  @StorableText()
+  @Text(255)
   name?: string
 
   @IsOptionalNotNull()
-  @IsString()
-  @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @StorableText()
+  @SizedText(LONG_TEXT_MAX_BYTES)
   summary?: string
 
   @IsOptionalNotNull()
-  @IsString()
-  @MaxUtf8Bytes(LONG_TEXT_MAX_BYTES)
-  @StorableText()
+  @SizedText(LONG_TEXT_MAX_BYTES)
   childrenSummaries?: string
 
   @IsOptionalNotNull()
-  @IsString()
-  @MaxUtf8Bytes(TEXT_MAX_BYTES)
-  @StorableText()
+  @SizedText(TEXT_MAX_BYTES)
   absPath?: string
 
   @IsOptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
-  @StorableText()
+  @NonEmptyText(255)
   branch?: string
 
   @IsOptional()

@@ -1,5 +1,4 @@
-import { IsNotEmpty, IsString } from "class-validator"
-import { MaxLength, StorableText } from "./validators"
+import { NonEmptyText } from "./field-rules"
 
 /**
  * A new tool, by name.
@@ -8,9 +7,6 @@ import { MaxLength, StorableText } from "./validators"
  * const create = await parseDto(ToolCreate, { name: "GithubTool" })
  */
 export class ToolCreate {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  @StorableText()
+  @NonEmptyText(64)
   name!: string
 }

@@ -1,6 +1,6 @@
-import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUrl } from "class-validator"
-import { PROFILE_PICTURE_URL_LENGTH } from "../mixins/profile-picture.mixin"
-import { MaxLength, StorableText, PROFILE_PICTURE_URL_OPTIONS } from "./validators"
+import { IsEmail, IsNotEmpty, IsOptional, IsString } from "class-validator"
+import { MaxLength, StorableText } from "./validators"
+import { ProfilePictureUrl, Text } from "./field-rules"
 
 /**
  * A new user: an email (unique) and optionally a name and a profile picture URL.
@@ -10,15 +10,11 @@ import { MaxLength, StorableText, PROFILE_PICTURE_URL_OPTIONS } from "./validato
  */
 export class UserCreate {
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  @StorableText()
+  @Text(64)
   firstName?: string | null
 
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  @StorableText()
+  @Text(64)
   lastName?: string | null
 
   @IsString()
@@ -29,10 +25,7 @@ export class UserCreate {
   email!: string
 
   @IsOptional()
-  @IsString()
-  @MaxLength(PROFILE_PICTURE_URL_LENGTH)
-  @IsUrl(PROFILE_PICTURE_URL_OPTIONS)
-  @StorableText()
+  @ProfilePictureUrl()
   profilePictureUrl?: string | null
 }
 
@@ -44,21 +37,14 @@ export class UserCreate {
  */
 export class UserUpdate {
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  @StorableText()
+  @Text(64)
   firstName?: string | null
 
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  @StorableText()
+  @Text(64)
   lastName?: string | null
 
   @IsOptional()
-  @IsString()
-  @MaxLength(PROFILE_PICTURE_URL_LENGTH)
-  @IsUrl(PROFILE_PICTURE_URL_OPTIONS)
-  @StorableText()
+  @ProfilePictureUrl()
   profilePictureUrl?: string | null
 }

@@ -1,7 +1,7 @@
 import { QueryError, StaleUpdateError } from "../../errors"
 import type { Connection } from "../drivers/connection"
 import type { Dialect } from "../drivers/dialect"
-import { onTable } from "../errors/statement-failure"
+import { failedOn } from "../errors/statement-failure"
 import { readColumn } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
 import { deleteSql } from "../sql/delete-sql"
@@ -49,26 +49,38 @@ export async function persistWork(
   { turn = sliceYielder(), written }: PersistOptions = {},
 ): Promise<void> {
   for (const batch of work.inserts) {
-    await onTable(batch.plan.metadata.tableName, () =>
-      insertBatch(batch, connection, dialect, turn, written),
-    )
+    try {
+      await insertBatch(batch, connection, dialect, turn, written)
+    } catch (error) {
+      throw failedOn(batch.plan.metadata.tableName, error)
+    }
   }
   for (const change of work.updates) {
-    await onTable(change.plan.metadata.tableName, () => update(change, connection))
+    try {
+      await update(change, connection)
+    } catch (error) {
+      throw failedOn(change.plan.metadata.tableName, error)
+    }
     written?.updated(change)
     const waiting = turn()
     if (waiting) await waiting
   }
   for (const change of work.links) {
-    await onTable(change.link.junction.tableName, () => writeLinks(change, connection, dialect))
+    try {
+      await writeLinks(change, connection, dialect)
+    } catch (error) {
+      throw failedOn(change.link.junction.tableName, error)
+    }
     written?.linked(change)
     const waiting = turn()
     if (waiting) await waiting
   }
   for (const batch of work.deletes) {
-    await onTable(batch.plan.metadata.tableName, () =>
-      deleteBatch(batch, connection, dialect, turn, written),
-    )
+    try {
+      await deleteBatch(batch, connection, dialect, turn, written)
+    } catch (error) {
+      throw failedOn(batch.plan.metadata.tableName, error)
+    }
   }
 }
 

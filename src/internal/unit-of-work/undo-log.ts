@@ -114,6 +114,7 @@ export class UndoLog {
     // have been handed out by rollback.
     if (this.inserted.length > 0) this.inserted = []
     if (this.deleted.length > 0) this.deleted = []
-    this.before.clear()
+    // Clearing a Map allocates its new table, even an empty one's.
+    if (this.before.size > 0) this.before.clear()
   }
 }

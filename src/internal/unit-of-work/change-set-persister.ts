@@ -48,14 +48,19 @@ export async function persistWork(
   dialect: Dialect,
   { turn = sliceYielder(), written }: PersistOptions = {},
 ): Promise<void> {
-  for (const batch of work.inserts) {
+  // Indexed loops: in an async function a for-of's iterator and its results outlive the awaits
+  // (about 0.2 KB of a one-row commit).
+  const { inserts, updates, links, deletes } = work
+  for (let i = 0; i < inserts.length; i += 1) {
+    const batch = inserts[i]!
     try {
       await insertBatch(batch, connection, dialect, turn, written)
     } catch (error) {
       throw failedOn(batch.plan.metadata.tableName, error)
     }
   }
-  for (const change of work.updates) {
+  for (let i = 0; i < updates.length; i += 1) {
+    const change = updates[i]!
     try {
       await update(change, connection)
     } catch (error) {
@@ -65,7 +70,8 @@ export async function persistWork(
     const waiting = turn()
     if (waiting) await waiting
   }
-  for (const change of work.links) {
+  for (let i = 0; i < links.length; i += 1) {
+    const change = links[i]!
     try {
       await writeLinks(change, connection, dialect)
     } catch (error) {
@@ -75,7 +81,8 @@ export async function persistWork(
     const waiting = turn()
     if (waiting) await waiting
   }
-  for (const batch of work.deletes) {
+  for (let i = 0; i < deletes.length; i += 1) {
+    const batch = deletes[i]!
     try {
       await deleteBatch(batch, connection, dialect, turn, written)
     } catch (error) {

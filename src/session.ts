@@ -199,9 +199,15 @@ export class Session implements AsyncDisposable {
       }
       if (known) return known as T
       if (!canMatch(plan, id)) return null
-      const row = await this.tx.read(plan.metadata.tableName, (connection) =>
-        findRowById(connection, plan, [plan.primary[0]!.toDatabase(id)]),
-      )
+      // As `find` reads: no closure for the read, no await for a connection already at hand.
+      let connection = this.tx.connect()
+      if (connection instanceof Promise) connection = await connection
+      let row: unknown[] | undefined
+      try {
+        row = await findRowById(connection, plan, [plan.primary[0]!.toDatabase(id)])
+      } catch (error) {
+        throw await this.tx.fail(new StatementFailure(plan.metadata.tableName, error))
+      }
       return row ? (this.tx.loaded(this.unitOfWork.adoptRow(plan, row)) as T) : null
     })
   }

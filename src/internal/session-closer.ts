@@ -29,8 +29,16 @@ export async function closeNow(
 ): Promise<void> {
   if (status.isClosed) return
   try {
-    const rollingBack = rollbackNow(db, unitOfWork, status)
-    if (rollingBack) await rollingBack
+    // rollbackNow, awaited here: no `finally` callback and promise of its own (a session per
+    // read closes holding its connection).
+    if (!db.current) forgetTransaction(db, unitOfWork, status)
+    else {
+      try {
+        await db.giveBack()
+      } finally {
+        forgetTransaction(db, unitOfWork, status)
+      }
+    }
   } finally {
     unitOfWork.clear()
     status.close()

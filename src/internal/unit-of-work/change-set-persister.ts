@@ -1,7 +1,7 @@
 import { QueryError, StaleUpdateError } from "../../errors"
 import type { Connection } from "../drivers/connection"
 import type { Dialect } from "../drivers/dialect"
-import { onTable } from "../errors/statement-failure"
+import { failedOn } from "../errors/statement-failure"
 import { readColumn } from "../metadata/column-plan"
 import type { EntityPlan } from "../metadata/entity-plan"
 import { deleteSql } from "../sql/delete-sql"
@@ -48,27 +48,46 @@ export async function persistWork(
   dialect: Dialect,
   { turn = sliceYielder(), written }: PersistOptions = {},
 ): Promise<void> {
-  for (const batch of work.inserts) {
-    await onTable(batch.plan.metadata.tableName, () =>
-      insertBatch(batch, connection, dialect, turn, written),
-    )
+  // Indexed loops: in an async function a for-of's iterator and its results outlive the awaits
+  // (about 0.2 KB of a one-row commit).
+  const { inserts, updates, links, deletes } = work
+  for (let i = 0; i < inserts.length; i += 1) {
+    const batch = inserts[i]!
+    try {
+      await insertBatch(batch, connection, dialect, turn, written)
+    } catch (error) {
+      throw failedOn(batch.plan.metadata.tableName, error)
+    }
   }
-  for (const change of work.updates) {
-    await onTable(change.plan.metadata.tableName, () => update(change, connection))
+  for (let i = 0; i < updates.length; i += 1) {
+    const change = updates[i]!
+    try {
+      await update(change, connection)
+    } catch (error) {
+      throw failedOn(change.plan.metadata.tableName, error)
+    }
     written?.updated(change)
     const waiting = turn()
     if (waiting) await waiting
   }
-  for (const change of work.links) {
-    await onTable(change.link.junction.tableName, () => writeLinks(change, connection, dialect))
+  for (let i = 0; i < links.length; i += 1) {
+    const change = links[i]!
+    try {
+      await writeLinks(change, connection, dialect)
+    } catch (error) {
+      throw failedOn(change.link.junction.tableName, error)
+    }
     written?.linked(change)
     const waiting = turn()
     if (waiting) await waiting
   }
-  for (const batch of work.deletes) {
-    await onTable(batch.plan.metadata.tableName, () =>
-      deleteBatch(batch, connection, dialect, turn, written),
-    )
+  for (let i = 0; i < deletes.length; i += 1) {
+    const batch = deletes[i]!
+    try {
+      await deleteBatch(batch, connection, dialect, turn, written)
+    } catch (error) {
+      throw failedOn(batch.plan.metadata.tableName, error)
+    }
   }
 }
 

@@ -37,10 +37,11 @@ export function typeOrder(metadatas: readonly EntityMetadata[]): Map<EntityMetad
 
 /** Rows of a self-referencing table ordered so that a parent comes before its children. */
 export function parentsFirst(plan: EntityPlan, entities: object[]): object[] {
+  if (entities.length < 2) return entities
   const selfColumns = plan.joinColumns.filter(
     (column) => column.relation!.inverseEntityMetadata === plan.metadata,
   )
-  if (selfColumns.length === 0 || entities.length < 2) return entities
+  if (selfColumns.length === 0) return entities
   const byId = new Map<string, object>()
   for (const entity of entities) {
     const id = plan.identity(entity)

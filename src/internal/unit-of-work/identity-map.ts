@@ -35,7 +35,9 @@ export class IdentityMap {
   }
 
   clear(): void {
-    this.byEntity.clear()
+    // Clearing a Map allocates its new table, even an empty one's (a session per read or per
+    // commit closes with nothing or one entity in it).
+    if (this.byEntity.size > 0) this.byEntity.clear()
     this.count = 0
   }
 }

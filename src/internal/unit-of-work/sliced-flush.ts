@@ -2,18 +2,11 @@ import type { EntityMetadata } from "typeorm"
 import type { Connection } from "../drivers/connection"
 import type { Dialect } from "../drivers/dialect"
 import type { EntityPlan } from "../metadata/entity-plan"
-import { cascade } from "./cascade"
+import { cascade, type CascadeScope } from "./cascade"
 import { computeChangeSet, computeLinkChanges, prepareInsert } from "./change-set-computer"
 import { persistWork, type WrittenRows } from "./change-set-persister"
 import { orderDeletes, orderInsertsSliced } from "./commit-order"
-import {
-  isPersisted,
-  linksOf,
-  setLinks,
-  setSnapshot,
-  wasDeleted,
-  type LinkState,
-} from "./entity-state"
+import { isPersisted, linksOf, setLinks, setSnapshot, type LinkState } from "./entity-state"
 import { IdentityMap } from "./identity-map"
 import { keepShapeOf } from "../shape-anchor"
 import { andThen, eachSliced, runSteps, type Turn } from "./slice-yield"
@@ -32,20 +25,22 @@ import type { WorkValidator } from "./work-validator"
 // with nothing begun. A statement that fails after others succeeded leaves those recorded in
 // the undo log, which the session replays when it rolls the transaction back.
 
-/** What a flush reads and moves on in its unit of work. */
-export interface FlushState {
+/**
+ * What a flush reads and moves on in its unit of work (the unit of work itself: a session per
+ * commit builds no object of functions for its flush). Its cascade scope is what `add` reaches.
+ */
+export interface FlushState extends CascadeScope {
   /** Added and not yet written (a flush's inserts leave once all its statements succeeded). */
   readonly newObjects: Set<object>
   readonly deleted: Set<object>
   readonly identities: IdentityMap
   readonly undoLog: UndoLog
   metadatas(): readonly EntityMetadata[]
-  readonly planFor: (entity: object) => EntityPlan
-  /** `UnitOfWork.add`: stages a new entity, or tracks a persisted one. */
-  add(entity: object): void
+  /** `planFor` as a function of its own, for callbacks. */
+  readonly planOfEntity: (entity: object) => EntityPlan
   newValidator(): WorkValidator
   /** Whether newObjects holds just what was staged (nothing added or dropped since). */
-  readonly stagedAlone: () => boolean
+  stagedAlone(): boolean
 }
 
 /**
@@ -56,25 +51,20 @@ export function stageInserts(
   state: FlushState,
   turn: Turn,
 ): EntityBatch[] | Promise<EntityBatch[]> {
-  const { newObjects, deleted, identities } = state
+  const { newObjects, identities } = state
   const cascading = cascade(
     identities.size === 0 ? newObjects : [...newObjects, ...identities.values()],
-    {
-      planFor: state.planFor,
-      isStaged: (entity) => newObjects.has(entity) || deleted.has(entity) || wasDeleted(entity),
-      isTracked: (entity) => {
-        if (!isPersisted(entity)) return false
-        const plan = state.planFor(entity)
-        const identity = plan.identity(entity)
-        return identity === undefined || identities.get(plan.metadata, identity) === entity
-      },
-      add: (entity) => state.add(entity),
-    },
+    state,
     turn,
   )
-  return andThen(cascading, () =>
-    orderInsertsSliced(newObjects, state.planFor, state.metadatas(), turn),
-  )
+  return andThen(cascading, () => {
+    // One new object (a commit of one row): one batch, nothing to group or order.
+    if (newObjects.size === 1) {
+      const entity = newObjects.values().next().value!
+      return [{ plan: state.planFor(entity), entities: [entity] }]
+    }
+    return orderInsertsSliced(newObjects, state.planOfEntity, state.metadatas(), turn)
+  })
 }
 
 /**
@@ -125,7 +115,11 @@ export function completeWork(
     const deletes =
       state.deleted.size === 0
         ? []
-        : orderDeletes([...state.deleted].filter(isPersisted), state.planFor, state.metadatas())
+        : orderDeletes(
+            [...state.deleted].filter(isPersisted),
+            state.planOfEntity,
+            state.metadatas(),
+          )
     validator.finish()
     return { inserts, updates, links, deletes }
   }

@@ -39,7 +39,9 @@ export class UndoLog {
   // so a 100,000-row commit does not build a second list of its rows.
   private inserted: InsertedRange[] = []
   private deleted: object[] = []
-  private readonly before = new Map<object, Before>()
+  // Built on the first change: a transaction of inserts or reads only (a session per commit or
+  // per read) has none.
+  private before: Map<object, Before> | undefined = undefined
 
   /** The entity's row was inserted in this transaction. */
   recordInsert(entity: object): void {
@@ -62,13 +64,14 @@ export class UndoLog {
    * entries are replayed first, then inserted entities lose their state altogether.
    */
   recordChange(entity: object): void {
+    this.before ??= new Map()
     if (this.before.has(entity)) return
     this.before.set(entity, { snapshot: snapshotOf(entity), links: linksOf(entity) })
   }
 
   /** Whether `links` is the link state the entity had before this transaction (never mutate it). */
   ownsLinks(entity: object, links: LinkState): boolean {
-    return this.before.get(entity)?.links === links
+    return this.before?.get(entity)?.links === links
   }
 
   /** The transaction committed: deleted entities are gone for good. */
@@ -86,10 +89,10 @@ export class UndoLog {
    * and deleted, so the session's identity map can follow.
    */
   rollback(): UndoneEntities {
-    if (this.inserted.length === 0 && this.deleted.length === 0 && this.before.size === 0) {
+    if (this.inserted.length === 0 && this.deleted.length === 0 && this.before === undefined) {
       return NOTHING_UNDONE
     }
-    for (const [entity, before] of this.before) {
+    for (const [entity, before] of this.before ?? []) {
       if (before.snapshot === undefined) forgetRow(entity)
       else setSnapshot(entity, before.snapshot)
       if (before.links === undefined) forgetLinks(entity)
@@ -114,6 +117,6 @@ export class UndoLog {
     // have been handed out by rollback.
     if (this.inserted.length > 0) this.inserted = []
     if (this.deleted.length > 0) this.deleted = []
-    this.before.clear()
+    this.before = undefined
   }
 }

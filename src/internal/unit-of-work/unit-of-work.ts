@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm"
+import type { DataSource, EntityMetadata } from "typeorm"
 import type { RelationMetadata } from "typeorm/metadata/RelationMetadata"
 import { SessionStateError } from "../../errors"
 import type { Connection } from "../drivers/connection"
@@ -11,6 +11,7 @@ import {
   loadedLinks,
   isPersisted,
   linksOf,
+  wasDeleted,
   setLinks,
   setSnapshot,
   snapshotOf,
@@ -30,14 +31,14 @@ import { validateWork, WorkValidator } from "./work-validator"
  * write (computed by the change-set computer, ordered by commit order, written by the persister);
  * and, through the undo log, how to take it back on rollback.
  */
-export class UnitOfWork implements RowAdopter {
+export class UnitOfWork implements RowAdopter, FlushState {
   /** Added and not yet written, in the order they were added. */
   readonly newObjects = new Set<object>()
   /** Staged for DELETE. */
   readonly deleted = new Set<object>()
   /** Every tracked object (known to be in the database), by entity and primary key. */
-  private readonly identities = new IdentityMap()
-  private readonly undoLog = new UndoLog()
+  readonly identities = new IdentityMap()
+  readonly undoLog = new UndoLog()
   private readonly plans = new Map<unknown, EntityPlan>()
   private dataSource: DataSource | undefined = undefined
   private dialect: Dialect | undefined = undefined
@@ -54,7 +55,6 @@ export class UnitOfWork implements RowAdopter {
   private stagedChanges = 0
   // Built on first use: a session per commit or per read pays only for what it uses.
   private planOfEntityFunction: ((entity: object) => EntityPlan) | undefined = undefined
-  private state: FlushState | undefined = undefined
 
   /** `planFor` as a function of its own, for callbacks. */
   get planOfEntity(): (entity: object) => EntityPlan {
@@ -64,20 +64,6 @@ export class UnitOfWork implements RowAdopter {
   /** Refuses a flush's values that cannot be stored exactly, before it begins (work-validator). */
   validate(work: Work): Work {
     return validateWork(work, this.dataSource!)
-  }
-
-  private get flushState(): FlushState {
-    return (this.state ??= {
-      newObjects: this.newObjects,
-      deleted: this.deleted,
-      identities: this.identities,
-      undoLog: this.undoLog,
-      metadatas: () => this.dataSource!.entityMetadatas,
-      planFor: this.planOfEntity,
-      add: (entity) => this.add(entity),
-      newValidator: () => new WorkValidator(this.dataSource!),
-      stagedAlone: () => this.newObjectChanges === this.stagedChanges,
-    })
   }
 
   bind(dataSource: DataSource, dialect: Dialect): void {
@@ -110,6 +96,31 @@ export class UnitOfWork implements RowAdopter {
       if (plan.events) this.listened = true
     }
     return plan
+  }
+
+  // What a flush reads of the unit of work (FlushState, CascadeScope).
+
+  metadatas(): readonly EntityMetadata[] {
+    return this.dataSource!.entityMetadatas
+  }
+
+  newValidator(): WorkValidator {
+    return new WorkValidator(this.dataSource!)
+  }
+
+  stagedAlone(): boolean {
+    return this.newObjectChanges === this.stagedChanges
+  }
+
+  isStaged(entity: object): boolean {
+    return this.newObjects.has(entity) || this.deleted.has(entity) || wasDeleted(entity)
+  }
+
+  isTracked(entity: object): boolean {
+    if (!isPersisted(entity)) return false
+    const plan = this.planFor(entity)
+    const identity = plan.identity(entity)
+    return identity === undefined || this.identities.get(plan.metadata, identity) === entity
   }
 
   /** Whether flushes broadcast lifecycle events: an entity with listeners was seen. */
@@ -256,7 +267,7 @@ export class UnitOfWork implements RowAdopter {
   stageInserts(): EntityBatch[] | Promise<EntityBatch[]> {
     this.turn = sliceYielder()
     try {
-      return andThen(catchAsState(stageInserts(this.flushState, this.turn)), (inserts) => {
+      return andThen(catchAsState(stageInserts(this, this.turn)), (inserts) => {
         this.stagedChanges = this.newObjectChanges
         return inserts
       })
@@ -268,7 +279,7 @@ export class UnitOfWork implements RowAdopter {
   /** The rest of a flush's work once the new objects are staged: their rows, changes, deletes. */
   completeWork(inserts: EntityBatch[], now: Date): Work | Promise<Work> {
     try {
-      return catchAsState(completeWork(this.flushState, inserts, now, this.turn))
+      return catchAsState(completeWork(this, inserts, now, this.turn))
     } catch (error) {
       throw asStateError(error)
     }
@@ -280,12 +291,12 @@ export class UnitOfWork implements RowAdopter {
    * remembers what they were.
    */
   execute(work: Work, connection: Connection): Promise<void> {
-    return writeWork(this.flushState, work, connection, this.dialect!, this.turn)
+    return writeWork(this, work, connection, this.dialect!, this.turn)
   }
 
   /** The end of a flush whose statements all succeeded (see `finishFlush`). */
   afterFlush(work: Work): Promise<void> | undefined {
-    return finishFlush(this.flushState, work, this.turn)
+    return finishFlush(this, work, this.turn)
   }
 
   /** A flush failed: rows it meant to insert (all new to the database) are not in it after all. */
@@ -314,8 +325,8 @@ export class UnitOfWork implements RowAdopter {
       if (identity !== undefined) this.identities.set(plan.metadata, identity, entity)
     }
     this.toAttach = undefined
-    this.newObjects.clear()
-    this.deleted.clear()
+    clearSet(this.newObjects)
+    clearSet(this.deleted)
   }
 
   /**
@@ -336,9 +347,15 @@ export class UnitOfWork implements RowAdopter {
   clear(): void {
     this.hydrated = undefined
     this.toAttach = undefined
-    this.newObjects.clear()
-    this.deleted.clear()
+    clearSet(this.newObjects)
+    clearSet(this.deleted)
     this.identities.clear()
     this.undoLog.clear()
   }
+}
+
+// Clearing a Set allocates its new table, even an empty one's: a session per commit or per read
+// ends with nothing staged.
+function clearSet(set: Set<object>): void {
+  if (set.size > 0) set.clear()
 }

@@ -126,8 +126,10 @@ const anchor = shapeAnchor()
 
 // A class, not an object of closures: a session per commit builds one per commit.
 class SqliteConnection implements Connection {
-  readonly queryRunner: QueryRunner
   private readonly db: Database
+  // TypeORM's runner, built on first use (the manager, listeners, database-generated ids): a
+  // session per commit or per read never needs it.
+  private runner: QueryRunner | undefined = undefined
   private open = false
   /** Rows the open transaction changed: a large one leaves its checkpoint to the worker. */
   private changed = 0
@@ -139,8 +141,15 @@ class SqliteConnection implements Connection {
     private readonly unlock: () => void,
   ) {
     this.db = databaseOf(dataSource)
-    this.queryRunner = dataSource.createQueryRunner()
     anchor(dataSource, this)
+  }
+
+  get queryRunner(): QueryRunner {
+    if (!this.runner) {
+      this.runner = this.dataSource.createQueryRunner()
+      if (this.open) markTransaction(this.runner, true)
+    }
+    return this.runner
   }
 
   get inTransaction(): boolean {
@@ -155,7 +164,7 @@ class SqliteConnection implements Connection {
     // timers, not in SQLite's busy handler, which would block the event loop.
     await beginImmediate(this.db, this.prepare("BEGIN IMMEDIATE"))
     this.open = true
-    markTransaction(this.queryRunner, true)
+    if (this.runner) markTransaction(this.runner, true)
   }
 
   run(sql: string, params: readonly unknown[]): Promise<number> {
@@ -196,7 +205,7 @@ class SqliteConnection implements Connection {
     } finally {
       // Also when ROLLBACK threw: the lock must pass to the next session.
       this.open = false
-      markTransaction(this.queryRunner, false)
+      if (this.runner) markTransaction(this.runner, false)
       this.unlock()
     }
     return Promise.resolve()
@@ -224,6 +233,6 @@ class SqliteConnection implements Connection {
     }
     this.open = false
     this.changed = 0
-    markTransaction(this.queryRunner, false)
+    if (this.runner) markTransaction(this.runner, false)
   }
 }

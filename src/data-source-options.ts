@@ -272,6 +272,11 @@ function serverOptions(
     charset: "utf8mb4",
     connectTimeout: common.connectTimeoutMs,
     supportBigNumbers: true,
+    // Statements of many parameters are server-side prepared statements (mysql-connection.ts),
+    // kept per connection by their text; a multi-row write of each row count has its own. The
+    // server holds at most max_prepared_stmt_count (16,382) for all its clients, and mysql2
+    // keeps 16,000 per connection unless told: the least recently used beyond this are closed.
+    extra: { maxPreparedStatements: 256 },
     ...(ssl ? { ssl: {} } : {}),
   }
 }

@@ -81,6 +81,13 @@ describe("dataSourceOptionsFromEnv", () => {
     })
   })
 
+  it("keeps few prepared statements per MySQL-family connection (the server's limit is for all)", () => {
+    const options = dataSourceOptionsFromEnv({ ...SERVER, DB_DRIVER: "mariadb" }) as {
+      extra?: { maxPreparedStatements?: number }
+    }
+    expect(options.extra?.maxPreparedStatements).toBeLessThanOrEqual(256)
+  })
+
   it("sets SQLite synchronous=FULL by default and NORMAL on request", () => {
     const pragmas = (env: Record<string, string>): string[] => {
       const options = dataSourceOptionsFromEnv(env) as { prepareDatabase?: (db: unknown) => void }

@@ -38,8 +38,19 @@ interface MysqlConnection {
 // a value (every `"` and `\` gains a backslash) and push a row the server's packet holds over it.
 const LARGE_TEXT_UNITS = 256 * 1024
 
-/** Whether a statement's string parameters are large enough to be sent unescaped. */
+// Parameters from which a statement (a multi-row write) goes through the binary protocol too:
+// `query` escapes every value into a string of its own and joins them into one statement string,
+// which lives until the server answers and so outlives scavenges. A 100,000-row commit on MariaDB
+// left 10 MiB of them in the old generation, and its peak RSS was 5-20 MiB higher (and the commit
+// a second slower) than with its values written straight into the packet.
+const MANY_PARAMETERS = 1000
+
+/**
+ * Whether a statement goes through the binary protocol: its string parameters are large enough
+ * to be sent unescaped, or it has many parameters.
+ */
 export function sendsUnescaped(params: readonly unknown[]): boolean {
+  if (params.length >= MANY_PARAMETERS) return true
   let units = 0
   for (const value of params) {
     if (typeof value === "string" && (units += value.length) > LARGE_TEXT_UNITS) return true

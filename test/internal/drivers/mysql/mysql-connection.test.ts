@@ -15,6 +15,12 @@ describe("sendsUnescaped (MySQL/MariaDB: which statements go through the binary 
     expect(sendsUnescaped(['"'.repeat(9 * 1024 * 1024)])).toBe(true)
     expect(sendsUnescaped(Array.from({ length: 1000 }, () => "\\".repeat(300)))).toBe(true)
   })
+
+  it("sends a statement of many parameters (a multi-row write) through the binary protocol", () => {
+    expect(sendsUnescaped(Array.from({ length: 999 }, (_, i) => i))).toBe(false)
+    expect(sendsUnescaped(Array.from({ length: 1000 }, (_, i) => i))).toBe(true)
+    expect(sendsUnescaped(Array.from({ length: 5000 }, (_, i) => (i % 2 ? "a" : null)))).toBe(true)
+  })
 })
 
 describeEachDatabase(

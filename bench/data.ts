@@ -1,3 +1,4 @@
+import type { ExecuteValues } from "mysql2/promise"
 import type { Database as SqliteDatabase, Statement } from "better-sqlite3"
 import { Message, Operator, Orchestrator, Project, Session, User, uuidv7 } from "../src"
 import type { RawDriver, Target } from "./targets"
@@ -207,7 +208,12 @@ export async function inServerTransaction(
   const connection = await raw.pool.getConnection()
   try {
     await connection.beginTransaction()
-    await work(async (sql, params) => void (await connection.query(sql, params as unknown[])))
+    // A statement of many values goes through the binary protocol (`execute`), as the Session
+    // sends it: faster than escaping them all into one statement string, and lighter on memory.
+    await work(async (sql, params) => {
+      if (params.length >= 1000) await connection.execute(sql, params as ExecuteValues[])
+      else await connection.query(sql, params as unknown[])
+    })
     await connection.commit()
   } finally {
     connection.release()

@@ -275,8 +275,9 @@ function serverOptions(
     // Statements of many parameters are server-side prepared statements (mysql-connection.ts),
     // kept per connection by their text; a multi-row write of each row count has its own. The
     // server holds at most max_prepared_stmt_count (16,382) for all its clients, and mysql2
-    // keeps 16,000 per connection unless told: the least recently used beyond this are closed.
-    extra: { maxPreparedStatements: 256 },
+    // keeps 16,000 per connection unless told: the least recently used beyond 32 are closed, so
+    // 50 processes with 10 connections each stay under the server's limit.
+    extra: { maxPreparedStatements: 32 },
     ...(ssl ? { ssl: {} } : {}),
   }
 }

@@ -85,7 +85,7 @@ describe("dataSourceOptionsFromEnv", () => {
     const options = dataSourceOptionsFromEnv({ ...SERVER, DB_DRIVER: "mariadb" }) as {
       extra?: { maxPreparedStatements?: number }
     }
-    expect(options.extra?.maxPreparedStatements).toBeLessThanOrEqual(256)
+    expect(options.extra?.maxPreparedStatements).toBeLessThanOrEqual(32)
   })
 
   it("sets SQLite synchronous=FULL by default and NORMAL on request", () => {

@@ -139,12 +139,14 @@ async function measure(workload: Workload<never>, target: Target): Promise<Row[]
   })
 }
 
+// Once each: `--variants=raw,raw-autocommit` names the floor that `raw` brings along anyway.
 function variantsOf(workload: Workload<never>): Variant[] {
-  return selectedVariants
+  const variants = selectedVariants
     .filter((variant) => workload.variants?.includes(variant) ?? true)
     .flatMap((variant): Variant[] =>
       variant === "raw" && workload.autocommitFloor ? ["raw", "raw-autocommit"] : [variant],
     )
+  return [...new Set(variants)]
 }
 
 function permutations<T>(items: readonly T[]): T[][] {

@@ -186,6 +186,9 @@ export function prepared(db: SqliteDatabase, sql: string): Statement {
 
 type Execute = (sql: string, params: readonly unknown[]) => Promise<void>
 
+// The raw side's own choice, the same as the Session's threshold in mysql-connection.ts.
+const BINARY_FROM_VALUES = 1000
+
 /**
  * Runs `work` in one transaction on one pooled connection of a server database (PostgreSQL or
  * MariaDB), the way a careful user of pg or mysql2 writes it.
@@ -209,9 +212,11 @@ export async function inServerTransaction(
   try {
     await connection.beginTransaction()
     // A statement of many values goes through the binary protocol (`execute`), as the Session
-    // sends it: faster than escaping them all into one statement string, and lighter on memory.
+    // sends one of 1,000 or more: faster than escaping them all into one statement string, and
+    // lighter on memory.
     await work(async (sql, params) => {
-      if (params.length >= 1000) await connection.execute(sql, params as ExecuteValues[])
+      if (params.length >= BINARY_FROM_VALUES)
+        await connection.execute(sql, params as ExecuteValues[])
       else await connection.query(sql, params as unknown[])
     })
     await connection.commit()

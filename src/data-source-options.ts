@@ -1,6 +1,8 @@
+import type { Database } from "better-sqlite3"
 import type { DataSourceOptions } from "typeorm"
 import type { Env } from "./env"
 import { ConfigurationError } from "./errors"
+import { switchToWal } from "./internal/drivers/sqlite/sqlite-wal-mode"
 import {
   DEFAULT_TRANSACTION_RETRIES,
   type ResilienceSettings,
@@ -222,12 +224,15 @@ function sqliteOptions(database: string, common: CommonOptions): DataSourceOptio
   return {
     type: "better-sqlite3",
     database,
-    enableWAL: true,
+    // WAL is switched on in prepareDatabase, not by TypeORM's enableWAL: TypeORM's one attempt
+    // fails when two processes open a new file at once (see sqlite-wal-mode.ts).
+    enableWAL: false,
     timeout: common.sqliteBusyTimeoutMs,
     statementCacheSize: 200,
-    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+    prepareDatabase: async (db: Database) => {
       // FULL: a committed transaction survives a power cut, not only a crash of the process.
       db.pragma(`synchronous = ${synchronous}`)
+      await switchToWal(db)
     },
   }
 }

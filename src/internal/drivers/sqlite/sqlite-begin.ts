@@ -2,9 +2,10 @@ import type { Database, Statement } from "better-sqlite3"
 
 // Waiting for another process's write lock inside SQLite's busy handler blocks the thread, and
 // with it the event loop, for up to the busy timeout (5 s by default). The statements that wait
-// for that lock are BEGIN IMMEDIATE and a write run alone in autocommit (a commit of one
-// statement), so they run with the busy timeout off and are retried on timers until the same
-// total time has passed; the process stays responsive meanwhile.
+// for that lock are BEGIN IMMEDIATE, a write run alone in autocommit (a commit of one
+// statement) and the switch of a new file to WAL (sqlite-wal-mode.ts), so they run with the busy
+// timeout off and are retried on timers until the same total time has passed; the process stays
+// responsive meanwhile.
 //
 // Every other statement keeps the busy timeout, and none of them waits for another writer in
 // practice: the database is in WAL mode, where readers never wait for writers; writes and COMMIT

@@ -6,11 +6,7 @@ import {
   type ConversationEntry,
   type Message,
 } from "../../src"
-import {
-  projectBaseName,
-  runOrdinalOf,
-  runProjectName,
-} from "../../src/orchestrators/project-naming"
+import { projectBaseName, runProjectName } from "../../src/orchestrators/project-naming"
 import { insertMessagesSql, nextName, prepared, quote } from "../data"
 import { nowMs } from "../stats"
 import type { RawDriver, Target } from "../targets"
@@ -122,16 +118,21 @@ class RawRecorder {
       )
       operatorIds.set(agent.name, operator!.id as string)
     }
+    // The highest ordinal from a page of names in the order of their ordinals, as the package
+    // reads it (src/orchestrators/highest-run-ordinal.ts); this benchmark names no other projects
+    // of the orchestrator like a run, so the first page always has it.
     const base = projectBaseName(prompt)
-    const similar = await query(
+    const prefix = `${base} #`
+    const rest = `SUBSTR("name", ${[...prefix].length + 1})`
+    const page = await query(
       sql(
         kind,
-        `SELECT "name" FROM "project" WHERE "orchestrator_id" = ? AND "name" LIKE ? ESCAPE '!'`,
+        `SELECT ${rest} AS "rest" FROM "project" WHERE "orchestrator_id" = ? AND "name" LIKE ? ESCAPE '!' ORDER BY LENGTH(${rest}) DESC, ${rest} DESC LIMIT 20`,
       ),
-      [orchestratorId, `${base.replace(/[!%_]/g, (c) => `!${c}`)} #%`],
+      [orchestratorId, `${prefix.replace(/[!%_]/g, (c) => `!${c}`)}%`],
     )
-    let highest = 0
-    for (const row of similar) highest = Math.max(highest, runOrdinalOf(row.name as string) ?? 0)
+    const top = page.find((row) => /^[1-9][0-9]{0,8}$/.test(row.rest as string))
+    const highest = top ? Number(top.rest) : 0
     return {
       projectId: uuidv7(),
       prompt,

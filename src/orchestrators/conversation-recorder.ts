@@ -23,6 +23,7 @@ import { PrefixCondition } from "../internal/read/prefix-condition"
 import type { Session } from "../session"
 import { withTransaction } from "../with-session"
 import type { AgentOperator } from "./agent-operator"
+import { highestRunOrdinal } from "./highest-run-ordinal"
 import { projectBaseName, runOrdinalOf, runProjectName } from "./project-naming"
 
 /** Who a `ConversationRecorder` records as: the user, the orchestrator and its operators. */
@@ -253,9 +254,11 @@ async function ensureOperators(
   return operators
 }
 
-// "<start of prompt> #<n>" with n one more than the highest taken. A retry reads again (the
-// other process has committed its project by then); the last ones also skip ahead, in case
-// the database matches names in a way the prefix query does not.
+// "<start of prompt> #<n>" with n one more than the highest taken, found by reading a page of
+// names (highest-run-ordinal.ts). A retry, after another process took the name, reads every
+// name that starts with the prefix instead, in case the database counts characters in a way the
+// page's query does not; the last retries also skip ahead, in case it matches names in a way
+// the prefix query does not.
 async function nextRunName(
   s: Session,
   prompt: string,
@@ -263,13 +266,17 @@ async function nextRunName(
   attempt: number,
 ): Promise<string> {
   const base = projectBaseName(prompt)
-  // One cached statement on the session's own read path (`name LIKE ? ESCAPE '!'`).
-  const similar = await s.find(Project, {
-    where: { orchestratorId, name: PrefixCondition.startsWith(`${base} #`) },
-  })
   let highest = 0
-  for (const project of similar) {
-    highest = Math.max(highest, runOrdinalOf(project.name) ?? 0)
+  if (attempt === 0) {
+    highest = await highestRunOrdinal(s, base, orchestratorId)
+  } else {
+    // One cached statement on the session's own read path (`name LIKE ? ESCAPE '!'`).
+    const similar = await s.find(Project, {
+      where: { orchestratorId, name: PrefixCondition.startsWith(`${base} #`) },
+    })
+    for (const project of similar) {
+      highest = Math.max(highest, runOrdinalOf(project.name) ?? 0)
+    }
   }
   return runProjectName(base, highest + 1 + Math.max(0, attempt - SKIP_AHEAD_AFTER))
 }

@@ -19,6 +19,9 @@ const ORDINAL = /^[1-9][0-9]{0,8}$/
  * which is where LIKE, matching one character per character, ended it. Names that start with the
  * prefix but go on with something else (another prompt's `"<base> #x #1"`, a name of the user's)
  * are skipped.
+ *
+ * What shrinks is what is sent and hydrated: the database still reads and sorts every name with
+ * the prefix, since no index holds the ordinals (one would need a column of its own).
  */
 export async function highestRunOrdinal(
   s: Session,

@@ -224,9 +224,11 @@ function sqliteOptions(database: string, common: CommonOptions): DataSourceOptio
   return {
     type: "better-sqlite3",
     database,
-    // WAL is switched on in prepareDatabase, not by TypeORM's enableWAL: TypeORM's one attempt
-    // fails when two processes open a new file at once (see sqlite-wal-mode.ts).
-    enableWAL: false,
+    // WAL is switched on in prepareDatabase: TypeORM's own switch (enableWAL, right after it) is
+    // one attempt, which fails when two processes open a new file at once (sqlite-wal-mode.ts).
+    // After prepareDatabase it finds the file in WAL mode already; it stays on for a user whose
+    // own prepareDatabase replaces this one.
+    enableWAL: true,
     timeout: common.sqliteBusyTimeoutMs,
     statementCacheSize: 200,
     prepareDatabase: async (db: Database) => {

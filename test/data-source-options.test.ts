@@ -50,7 +50,11 @@ async function preparedPragmas(
 describe("dataSourceOptionsFromEnv", () => {
   it("uses the local SQLite file sql_app.db in WAL mode when nothing is set", async () => {
     const options = dataSourceOptionsFromEnv({})
-    expect(options).toMatchObject({ type: "better-sqlite3", database: "sql_app.db" })
+    expect(options).toMatchObject({
+      type: "better-sqlite3",
+      database: "sql_app.db",
+      enableWAL: true,
+    })
     expect(options).toHaveProperty("timeout", 5000)
     expect(await preparedPragmas(options)).toMatchObject({ journalMode: "wal" })
   })
@@ -82,7 +86,11 @@ describe("dataSourceOptionsFromEnv", () => {
     "maps DB_DRIVER=%s to better-sqlite3 with only DB_DATABASE",
     (driver) => {
       const options = dataSourceOptionsFromEnv({ DB_DRIVER: driver, DB_DATABASE: "/tmp/app.db" })
-      expect(options).toMatchObject({ type: "better-sqlite3", database: "/tmp/app.db" })
+      expect(options).toMatchObject({
+        type: "better-sqlite3",
+        database: "/tmp/app.db",
+        enableWAL: true,
+      })
     },
   )
 

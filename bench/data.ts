@@ -252,7 +252,8 @@ export async function insertMessageRows(raw: RawDriver, rows: readonly unknown[]
 /**
  * M's write: `count` messages committed at once, by one session or by the raw driver, both
  * holding the whole batch until it is written in one transaction (bench/memory.ts measures its
- * peak, bench/heap-alloc.ts what it allocates).
+ * peak, bench/heap-alloc.ts what it allocates). `around` runs the commit itself, after the
+ * messages or rows are built (bench/memory.ts watches the event loop in it).
  */
 export async function writeMessagesInOneCommit(
   variant: string,
@@ -260,15 +261,16 @@ export async function writeMessagesInOneCommit(
   count: number,
   projectId: string,
   owners: Owners,
+  around: (commit: () => Promise<void>) => Promise<void> = (commit) => commit(),
 ): Promise<void> {
   if (variant === "session") {
     await using session = new Session(target.dataSource)
     for (let i = 0; i < count; i += 1) session.add(newMessage(i, projectId, owners))
-    await session.commit()
+    await around(() => session.commit())
     return
   }
   const rows = Array.from({ length: count }, (_, i) =>
     messageRow(target.kind, i, projectId, owners),
   )
-  await insertMessageRows(target.raw, rows)
+  await around(() => insertMessageRows(target.raw, rows))
 }

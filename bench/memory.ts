@@ -1,8 +1,10 @@
 // M: peak memory while committing many messages in one session, measured in a process of its
-// own so nothing else the benchmark did is in the figure. Run by run.ts; prints one JSON line.
+// own so nothing else the benchmark did is in the figure, and the longest event-loop stall in
+// the commit (the messages are built before it). Run by run.ts; prints one JSON line.
 import "reflect-metadata"
 import { createDataSource, type Env } from "../src"
 import { newProject, seedOwners, writeMessagesInOneCommit } from "./data"
+import { watchEventLoop, type Stall } from "./stall"
 import { openRawDriver, type DatabaseKind, type Target } from "./targets"
 
 async function main(): Promise<void> {
@@ -29,10 +31,15 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss())
   }, 1)
-  await writeMessagesInOneCommit(variant, target, count, projectId, owners)
+  let stall: Stall | undefined
+  await writeMessagesInOneCommit(variant, target, count, projectId, owners, async (commit) => {
+    const stop = watchEventLoop()
+    await commit()
+    stall = stop()
+  })
   clearInterval(sampler)
   peak = Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024)
-  process.stdout.write(`${JSON.stringify({ baseline, peak, growth: peak - baseline })}\n`)
+  process.stdout.write(`${JSON.stringify({ baseline, peak, growth: peak - baseline, stall })}\n`)
   if (raw.kind === "sqlite") raw.db.close()
   else await raw.pool.end()
   await dataSource.destroy()

@@ -15,6 +15,7 @@ import { join } from "node:path"
 import { formatBytes, formatMs, summarize, type Summary } from "./stats"
 import { openTarget, reachable, type DatabaseKind, type Target } from "./targets"
 import { settle } from "./settle"
+import type { Stall } from "./stall"
 import { FULL, QUICK, VARIANTS, type Sizes, type Variant, type Workload } from "./workload"
 import { WORKLOADS } from "./workloads/all"
 
@@ -30,6 +31,8 @@ interface Row {
   ratio?: number
   /** The ratio to `raw-autocommit`, where the workload measures that floor. */
   ratioToAutocommit?: number
+  /** M: the longest event-loop stall in the commit, wall-clock and main-thread CPU ms. */
+  readonly stall?: { readonly wallMs: Summary; readonly cpuMs: Summary }
 }
 
 function argument(name: string): string | undefined {
@@ -164,6 +167,10 @@ function measureMemory(target: Target): Row[] {
     ["session", []],
     ["raw", []],
   ])
+  const stalls = new Map<string, Stall[]>([
+    ["session", []],
+    ["raw", []],
+  ])
   for (let round = 0; round < memoryRuns; round += 1) {
     for (const variant of round % 2 === 0 ? ["session", "raw"] : ["raw", "session"]) {
       const output = execFileSync(
@@ -180,13 +187,18 @@ function measureMemory(target: Target): Row[] {
         ],
         { encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
       )
-      const { growth } = JSON.parse(output.trim().split("\n").pop()!) as { growth: number }
+      const { growth, stall } = JSON.parse(output.trim().split("\n").pop()!) as {
+        growth: number
+        stall: Stall
+      }
       samples.get(variant)!.push(growth)
+      stalls.get(variant)!.push(stall)
       process.stdout.write(".")
     }
   }
   process.stdout.write("\n")
   for (const [variant, values] of samples) {
+    const stallsOf = stalls.get(variant)!
     results.push({
       workload: "M",
       title: "peak RSS growth",
@@ -195,6 +207,10 @@ function measureMemory(target: Target): Row[] {
       variant: variant as Variant,
       kind: "memory",
       summary: summarize(values),
+      stall: {
+        wallMs: summarize(stallsOf.map((stall) => stall.wallMs)),
+        cpuMs: summarize(stallsOf.map((stall) => stall.cpuMs)),
+      },
     })
   }
   return results
@@ -237,6 +253,19 @@ function printTable(rows: readonly Row[]): void {
   console.log(
     "× raw: against the raw driver doing the same durable work by hand (W2: each INSERT inside BEGIN … COMMIT; W6: what a transaction of one statement holds is sent alone).",
   )
+  const stalls = rows.filter((row) => row.stall)
+  if (stalls.length > 0) {
+    const range = ({ median, min, max }: Summary): string =>
+      `${median.toFixed(0)} (${min.toFixed(0)}–${max.toFixed(0)})`
+    console.log(
+      `M, the longest event-loop stall in the commit, ms of wall-clock time / of the main thread's CPU, median (min–max): ${stalls
+        .map(
+          (row) =>
+            `${row.database} ${row.variant} ${range(row.stall!.wallMs)} / ${range(row.stall!.cpuMs)}`,
+        )
+        .join(", ")}`,
+    )
+  }
   if (rows.some((row) => row.ratioToAutocommit !== undefined)) {
     console.log(
       "× raw autocommit: against the raw driver sending each commit's one INSERT alone, in autocommit (no BEGIN/COMMIT).",

@@ -207,7 +207,16 @@ class PooledConnection implements Connection {
   }
 
   private async send(sql: string, params: readonly unknown[], wantRows: boolean): Promise<Outcome> {
-    if (this.sent) return this.driver.execute(this.checkout.client, sql, params, wantRows)
+    if (this.sent) {
+      try {
+        return await this.driver.execute(this.checkout.client, sql, params, wantRows)
+      } catch (error) {
+        // Not resent (something went out already), and the client never goes back to the pool:
+        // its driver may not have noticed the closed socket yet when the session lets go of it.
+        if (isConnectionLost(this.driver, error)) this.lost = true
+        throw error
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         const { client } = this.checkout

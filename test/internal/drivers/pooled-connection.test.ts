@@ -183,6 +183,30 @@ describe("openPooledConnection", () => {
     expect(pool.taken()).toBe(1)
   })
 
+  it("discards a client whose connection was lost under a later read, outside a transaction", async () => {
+    const client = new FakeClient(1)
+    const pool = fakePool([client, new FakeClient(2)])
+    const connection = await openPooledConnection(pool.dataSource, pool.driver)
+    await connection.rows("SELECT 1", [])
+    client.failures.push(lost())
+    await expect(connection.rows("SELECT 2", [])).rejects.toMatchObject({ code: "57P01" })
+    await connection.release()
+    expect(pool.discarded).toEqual([1])
+    expect(pool.released).toEqual([])
+  })
+
+  it("keeps a client that a later statement failed on for another reason than a lost connection", async () => {
+    const client = new FakeClient(1)
+    const pool = fakePool([client])
+    const connection = await openPooledConnection(pool.dataSource, pool.driver)
+    await connection.rows("SELECT 1", [])
+    client.failures.push(Object.assign(new Error("syntax error"), { code: "42601" }))
+    await expect(connection.rows("SELEC 2", [])).rejects.toThrow("syntax error")
+    await connection.release()
+    expect(pool.released).toEqual([1])
+    expect(pool.discarded).toEqual([])
+  })
+
   it("does not resend a first statement that failed for another reason than a lost connection", async () => {
     const client = new FakeClient(1)
     client.failures.push(Object.assign(new Error("syntax error"), { code: "42601" }))
@@ -206,6 +230,9 @@ describe("openPooledConnection", () => {
     )
     expect(client.statements.at(-1)).toBe("COMMIT")
     expect(connection.inTransaction).toBe(false)
+    await connection.release()
+    expect(pool.discarded).toEqual([1])
+    expect(client.statements.at(-1)).toBe("COMMIT")
   })
 
   it("reports a COMMIT the driver refused to send on a closed connection as the lost connection it is", async () => {

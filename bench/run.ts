@@ -163,11 +163,8 @@ function measureMemory(target: Target): Row[] {
   process.stdout.write(`  M memory: `)
   const results: Row[] = []
   const memoryRuns = Math.max(3, Math.min(runs, 5))
-  const samples = new Map<string, number[]>([
-    ["session", []],
-    ["raw", []],
-  ])
-  const stalls = new Map<string, Stall[]>([
+  // What each process printed: its peak's growth and its commit's longest stall.
+  const measured = new Map<string, Array<{ growth: number; stall: Stall }>>([
     ["session", []],
     ["raw", []],
   ])
@@ -187,18 +184,16 @@ function measureMemory(target: Target): Row[] {
         ],
         { encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
       )
-      const { growth, stall } = JSON.parse(output.trim().split("\n").pop()!) as {
+      const printed = JSON.parse(output.trim().split("\n").pop()!) as {
         growth: number
         stall: Stall
       }
-      samples.get(variant)!.push(growth)
-      stalls.get(variant)!.push(stall)
+      measured.get(variant)!.push(printed)
       process.stdout.write(".")
     }
   }
   process.stdout.write("\n")
-  for (const [variant, values] of samples) {
-    const stallsOf = stalls.get(variant)!
+  for (const [variant, outputs] of measured) {
     results.push({
       workload: "M",
       title: "peak RSS growth",
@@ -206,10 +201,10 @@ function measureMemory(target: Target): Row[] {
       database: target.kind,
       variant: variant as Variant,
       kind: "memory",
-      summary: summarize(values),
+      summary: summarize(outputs.map((output) => output.growth)),
       stall: {
-        wallMs: summarize(stallsOf.map((stall) => stall.wallMs)),
-        cpuMs: summarize(stallsOf.map((stall) => stall.cpuMs)),
+        wallMs: summarize(outputs.map((output) => output.stall.wallMs)),
+        cpuMs: summarize(outputs.map((output) => output.stall.cpuMs)),
       },
     })
   }

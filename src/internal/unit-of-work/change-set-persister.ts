@@ -9,6 +9,7 @@ import { insertSql } from "../sql/insert-sql"
 import { linkSql, unlinkSql } from "../sql/link-sql"
 import { updateSql } from "../sql/update-sql"
 import { setSnapshot } from "./entity-state"
+import { keepEntityShape } from "./entity-shapes"
 import { eachSliced, sliceYielder, type Turn } from "./slice-yield"
 import type { ChangeSet, EntityBatch, LinkChange, Work } from "./work"
 
@@ -182,6 +183,8 @@ async function insertGroup(
     const waiting = turn()
     if (waiting) await waiting
   }
+  // The first row's shape stays known to V8 across full GCs (entity-shapes.ts).
+  if (group.length > 0) keepEntityShape(plan, group[0]!)
 }
 
 // Rows that leave a defaulted column unset are inserted without it, so the default applies:

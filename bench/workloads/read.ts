@@ -36,7 +36,7 @@ export const read: Workload<ReadState> = {
 const LATEST = (kind: Target["kind"]) =>
   `SELECT * FROM ${quote(kind, "message")} WHERE ${quote(kind, "project_id")} = ${kind === "postgres" ? "$1" : "?"} ORDER BY ${quote(kind, "created_at")} DESC, ${quote(kind, "id")} DESC LIMIT 100`
 
-async function latest(variant: string, target: Target, projectId: string): Promise<number> {
+export async function latest(variant: string, target: Target, projectId: string): Promise<number> {
   const options = {
     where: { projectId },
     order: { createdAt: "DESC" as const, id: "DESC" as const },

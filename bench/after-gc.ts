@@ -1,18 +1,19 @@
 // What a full GC costs the work after it:
 // `node --expose-gc -r ts-node/register bench/after-gc.ts [sqlite|postgres|mariadb] [session,raw]
-//   [commits|finds]`
+//   [commits|finds|runs]`
 //
 // commits: W2's one-message commits (a session per commit; raw: the INSERT alone in autocommit)
 // in slices of 250. finds: W3's find of a project's latest 100 messages (a session per find; raw:
-// the same SELECT) in slices of 50, over 20,000 messages in 10 projects. Measures the process's
-// CPU time per operation: 20 slices to warm up, then seven rounds of 4 slices at steady state, a
-// forced full GC, and 12 slices more. Prints, per variant, the steady state, the first 4 slices
-// after the GC and their ratio (medians over the rounds). V8 drops the hidden classes no live
-// object has at a full GC, and the code optimized for them: this shows what that costs each
-// side (src/internal/shape-anchor.ts, src/internal/unit-of-work/entity-shapes.ts).
+// the same SELECT) in slices of 50, over 20,000 messages in 10 projects. runs: W6's orchestrator
+// run with `saveMessages` (6 messages, a commit each) in slices of 20, the Session only. Measures
+// the process's CPU time per operation: 20 slices to warm up, then seven rounds of 4 slices at
+// steady state, a forced full GC, and 12 slices more. Prints, per variant, the steady state, the
+// first 4 slices after the GC and their ratio (medians over the rounds). V8 drops the hidden
+// classes no live object has at a full GC, and the code optimized for them: this shows what that
+// costs each side (src/internal/shape-anchor.ts, src/internal/unit-of-work/entity-shapes.ts).
 import "reflect-metadata"
-import { Session } from "../src"
-import { messageRow, newMessage, newProject, seedMessageRows, seedOwners } from "./data"
+import { Session, SoftwareOrchestrator, demoClient } from "../src"
+import { messageRow, newMessage, newProject, nextName, seedMessageRows, seedOwners } from "./data"
 import { summarize } from "./stats"
 import { openTarget, type DatabaseKind, type Target } from "./targets"
 import { latest } from "./workloads/read"
@@ -60,15 +61,38 @@ async function finds(target: Target): Promise<Operation> {
   }
 }
 
+// W6's orchestrator run with `saveMessages` (6 messages, each in its own commit); Session only.
+async function runs(target: Target): Promise<Operation> {
+  const orchestrator = new SoftwareOrchestrator({
+    client: demoClient(),
+    dataSource: target.dataSource,
+    userEmail: `${nextName("gcuser")}@example.com`,
+    orchestratorName: nextName("gcorch"),
+    saveMessages: true,
+  })
+  await orchestrator.run("Set up")
+  return async (variant, i) => {
+    if (variant !== "session") throw new Error("runs: the Session only")
+    await orchestrator.run(`Build page ${i}`)
+  }
+}
+
 async function main(): Promise<void> {
   if (!global.gc) throw new Error("bench/after-gc.ts needs node --expose-gc")
-  if (workload !== "commits" && workload !== "finds") {
-    throw new Error(`bench/after-gc.ts: unknown workload ${workload} (commits or finds)`)
+  const workloads: Record<string, [(target: Target) => Promise<Operation>, number]> = {
+    commits: [commits, 250],
+    finds: [finds, 50],
+    runs: [runs, 20],
   }
-  const size = workload === "commits" ? 250 : 50
+  const chosen = workloads[workload]
+  if (!chosen) throw new Error(`bench/after-gc.ts: unknown workload ${workload}`)
+  const [prepare, size] = chosen
+  if (workload === "runs" && variants.some((variant) => variant !== "session")) {
+    throw new Error("bench/after-gc.ts: runs measures the Session only (variants: session)")
+  }
   const target = await openTarget(kind)
   try {
-    const operation = await (workload === "commits" ? commits(target) : finds(target))
+    const operation = await prepare(target)
     let i = 0
     // µs of CPU per operation over one slice.
     const slice = async (variant: string): Promise<number> => {

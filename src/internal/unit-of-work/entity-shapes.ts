@@ -13,8 +13,10 @@ import { setSnapshot } from "./entity-state"
 // instance made by the entity's own constructor (as TypeORM's `create` makes one; TypeORM
 // requires its arguments to be optional), given the same properties in the same order with
 // placeholder values of the same kinds ("" for a string, a Date of 0 for a Date), and a snapshot.
-// A twin holds no application data and is never given to anyone. A property holding anything but
-// a primitive or a Date ends the copy there. Only the first batches of each entity are looked at.
+// A number or boolean is copied as it is: whether a number is small and whole decides how V8
+// stores the field, which is part of the map. A twin holds no string, Date or object of the
+// application's and is never given to anyone. A property holding anything but a primitive or a
+// Date ends the copy there. Only the first batches of each entity are looked at.
 
 /** How many inserted batches of an entity are looked at for a new shape. */
 const LOOKS = 64
@@ -85,8 +87,8 @@ function twinOf(entity: object, keys: readonly string[], width: number): object 
   return twin
 }
 
-// A value of the same kind as the property's, holding nothing of it; STOP for what has no such
-// value (an accessor, an object other than a Date, a function, a symbol).
+// A value of the same kind as the property's (a number or boolean itself: see above); STOP for
+// what has no such value (an accessor, an object other than a Date, a function, a symbol).
 function placeholder(property: PropertyDescriptor | undefined): unknown {
   if (property === undefined || !("value" in property) || property.writable !== true) return STOP
   const value: unknown = property.value
